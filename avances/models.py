@@ -1,0 +1,164 @@
+"""Captura mensual, periodos y firma trimestral (DOMAIN.md §2, §5)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from programas.models import DECIMAL, Ejercicio, Meta, Programa, UnidadEjecutora
+
+
+class Avance(models.Model):
+    """Realized value and observaciones of a meta in one month.
+
+    `realizado` NULL means *not captured yet*, which is different from 0. `version` grows on
+    every write so a save made from a stale page can be detected (optimistic versioning).
+    """
+
+    meta = models.ForeignKey(Meta, on_delete=models.CASCADE, related_name="avances")
+    mes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(12)])
+    realizado = models.DecimalField(null=True, blank=True, **DECIMAL)
+    observaciones = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    actualizado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actualizado_en = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["actualizado_en"])
+
+    class Meta:
+        ordering = ["meta", "mes"]
+        verbose_name = "avance mensual"
+        verbose_name_plural = "avances mensuales"
+        constraints = [
+            models.UniqueConstraint(fields=["meta", "mes"], name="avances_avance_meta_mes_unico"),
+            models.CheckConstraint(name="avances_avance_mes_valido", condition=Q(mes__gte=1, mes__lte=12)),
+            models.CheckConstraint(
+                name="avances_avance_realizado_no_negativo",
+                condition=Q(realizado__isnull=True) | Q(realizado__gte=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meta.clave} mes {self.mes}: {self.realizado}"
+
+
+class Periodo(models.Model):
+    """Whether capture of one month of an ejercicio is open."""
+
+    ejercicio = models.ForeignKey(Ejercicio, on_delete=models.CASCADE, related_name="periodos")
+    mes = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(12)])
+    abierto = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["ejercicio", "mes"]
+        verbose_name = "periodo de captura"
+        verbose_name_plural = "periodos de captura"
+        constraints = [
+            models.UniqueConstraint(fields=["ejercicio", "mes"], name="avances_periodo_mes_unico"),
+            models.CheckConstraint(name="avances_periodo_mes_valido", condition=Q(mes__gte=1, mes__lte=12)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ejercicio} mes {self.mes}: {'abierto' if self.abierto else 'cerrado'}"
+
+
+class FechaLimite(models.Model):
+    """Deadline to deliver a quarter (default: 10 business days after it ends, DOMAIN.md §5)."""
+
+    ejercicio = models.ForeignKey(Ejercicio, on_delete=models.CASCADE, related_name="fechas_limite")
+    trimestre = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    fecha = models.DateField()
+
+    class Meta:
+        ordering = ["ejercicio", "trimestre"]
+        verbose_name = "fecha límite"
+        verbose_name_plural = "fechas límite"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ejercicio", "trimestre"], name="avances_fechalimite_trimestre_unico"
+            ),
+            models.CheckConstraint(
+                name="avances_fechalimite_trimestre_valido", condition=Q(trimestre__gte=1, trimestre__lte=4)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ejercicio} T{self.trimestre}: {self.fecha}"
+
+
+class TrimestreFirma(models.Model):
+    """Sign-off state of one (programa, unidad) report for one quarter."""
+
+    class Estado(models.TextChoices):
+        BORRADOR = "BORRADOR", "Borrador"
+        ENVIADO = "ENVIADO", "Enviado (Elaboró)"
+        REVISADO = "REVISADO", "Revisado (Revisó)"
+        AUTORIZADO = "AUTORIZADO", "Autorizado (Autorizó)"
+
+    programa = models.ForeignKey(Programa, on_delete=models.PROTECT, related_name="firmas")
+    unidad = models.ForeignKey(UnidadEjecutora, on_delete=models.PROTECT, related_name="firmas")
+    trimestre = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    estado = models.CharField(max_length=12, choices=Estado, default=Estado.BORRADOR)
+    version = models.PositiveIntegerField(default=1)
+    snapshot = models.JSONField("cifras firmadas", null=True, blank=True)
+    snapshot_hash = models.CharField(max_length=64, blank=True)
+    codigo_verificacion = models.CharField(max_length=16, blank=True)
+    actualizado_en = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["programa", "unidad", "trimestre"]
+        verbose_name = "firma trimestral"
+        verbose_name_plural = "firmas trimestrales"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programa", "unidad", "trimestre"], name="avances_trimestrefirma_unica"
+            ),
+            models.CheckConstraint(
+                name="avances_trimestrefirma_trimestre_valido", condition=Q(trimestre__gte=1, trimestre__lte=4)
+            ),
+            models.UniqueConstraint(
+                fields=["codigo_verificacion"],
+                condition=~Q(codigo_verificacion=""),
+                name="avances_trimestrefirma_codigo_unico",
+            ),
+        ]
+        indexes = [
+            # The lock check asks: is this (unidad, trimestre) authorized?
+            models.Index(fields=["unidad", "trimestre", "estado"], name="avances_firma_bloqueo"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programa.clave}/{self.unidad.clave} T{self.trimestre}: {self.get_estado_display()}"
+
+
+class EventoFirma(models.Model):
+    """One step of the sign-off workflow, with the signer's name and cargo at that moment."""
+
+    class Accion(models.TextChoices):
+        ENVIAR = "ENVIAR", "Envió (Elaboró)"
+        REVISAR = "REVISAR", "Revisó"
+        AUTORIZAR = "AUTORIZAR", "Autorizó"
+        DEVOLVER = "DEVOLVER", "Devolvió"
+        REABRIR = "REABRIR", "Reabrió"
+
+    firma = models.ForeignKey(TrimestreFirma, on_delete=models.CASCADE, related_name="eventos")
+    accion = models.CharField(max_length=10, choices=Accion)
+    estado_anterior = models.CharField(max_length=12, choices=TrimestreFirma.Estado)
+    estado_nuevo = models.CharField(max_length=12, choices=TrimestreFirma.Estado)
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    nombre = models.CharField(max_length=200)
+    cargo = models.CharField(max_length=200, blank=True)
+    comentario = models.TextField(blank=True)
+    fecha = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["firma", "fecha", "id"]
+        verbose_name = "evento de firma"
+        verbose_name_plural = "eventos de firma"
+
+    def __str__(self) -> str:
+        return f"{self.get_accion_display()} por {self.nombre} ({self.fecha:%Y-%m-%d %H:%M})"

@@ -1,0 +1,1 @@
+"""Los reportes no tienen modelos propios."""
