@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from avances.models import TrimestreFirma
 from programas.formulas import trimestre_de_mes
+
+from avances.models import TrimestreFirma
 from programas.models import NOMBRES_MES
 
 logger = logging.getLogger("poa.bloqueo")

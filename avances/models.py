@@ -33,7 +33,9 @@ class Avance(models.Model):
         verbose_name_plural = "avances mensuales"
         constraints = [
             models.UniqueConstraint(fields=["meta", "mes"], name="avances_avance_meta_mes_unico"),
-            models.CheckConstraint(name="avances_avance_mes_valido", condition=Q(mes__gte=1, mes__lte=12)),
+            models.CheckConstraint(
+                name="avances_avance_mes_valido", condition=Q(mes__gte=1, mes__lte=12)
+            ),
             models.CheckConstraint(
                 name="avances_avance_realizado_no_negativo",
                 condition=Q(realizado__isnull=True) | Q(realizado__gte=0),
@@ -57,7 +59,9 @@ class Periodo(models.Model):
         verbose_name_plural = "periodos de captura"
         constraints = [
             models.UniqueConstraint(fields=["ejercicio", "mes"], name="avances_periodo_mes_unico"),
-            models.CheckConstraint(name="avances_periodo_mes_valido", condition=Q(mes__gte=1, mes__lte=12)),
+            models.CheckConstraint(
+                name="avances_periodo_mes_valido", condition=Q(mes__gte=1, mes__lte=12)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,7 +72,9 @@ class FechaLimite(models.Model):
     """Deadline to deliver a quarter (default: 10 business days after it ends, DOMAIN.md §5)."""
 
     ejercicio = models.ForeignKey(Ejercicio, on_delete=models.CASCADE, related_name="fechas_limite")
-    trimestre = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    trimestre = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     fecha = models.DateField()
 
     class Meta:
@@ -80,7 +86,8 @@ class FechaLimite(models.Model):
                 fields=["ejercicio", "trimestre"], name="avances_fechalimite_trimestre_unico"
             ),
             models.CheckConstraint(
-                name="avances_fechalimite_trimestre_valido", condition=Q(trimestre__gte=1, trimestre__lte=4)
+                name="avances_fechalimite_trimestre_valido",
+                condition=Q(trimestre__gte=1, trimestre__lte=4),
             ),
         ]
 
@@ -99,7 +106,9 @@ class TrimestreFirma(models.Model):
 
     programa = models.ForeignKey(Programa, on_delete=models.PROTECT, related_name="firmas")
     unidad = models.ForeignKey(UnidadEjecutora, on_delete=models.PROTECT, related_name="firmas")
-    trimestre = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    trimestre = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     estado = models.CharField(max_length=12, choices=Estado, default=Estado.BORRADOR)
     version = models.PositiveIntegerField(default=1)
     snapshot = models.JSONField("cifras firmadas", null=True, blank=True)
@@ -116,7 +125,8 @@ class TrimestreFirma(models.Model):
                 fields=["programa", "unidad", "trimestre"], name="avances_trimestrefirma_unica"
             ),
             models.CheckConstraint(
-                name="avances_trimestrefirma_trimestre_valido", condition=Q(trimestre__gte=1, trimestre__lte=4)
+                name="avances_trimestrefirma_trimestre_valido",
+                condition=Q(trimestre__gte=1, trimestre__lte=4),
             ),
             models.UniqueConstraint(
                 fields=["codigo_verificacion"],
@@ -130,7 +140,8 @@ class TrimestreFirma(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programa.clave}/{self.unidad.clave} T{self.trimestre}: {self.get_estado_display()}"
+        clave = f"{self.programa.clave}/{self.unidad.clave}"
+        return f"{clave} T{self.trimestre}: {self.get_estado_display()}"
 
 
 class EventoFirma(models.Model):

@@ -106,7 +106,7 @@ WSGI_APPLICATION = "poa_site.wsgi.application"
 
 # --- Base de datos -------------------------------------------------------------------
 DEFAULT_SQLITE = f"sqlite:///{BASE_DIR / 'var' / 'poa.sqlite3'}"
-DATABASE_URL = os.environ.get("DATABASE_URL", DEFAULT_SQLITE)
+DATABASE_URL = os.environ.get("DATABASE_URL") or DEFAULT_SQLITE
 if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
     raise ImproperlyConfigured("DATABASE_URL debe empezar con sqlite:// o postgres://")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -174,7 +174,9 @@ POA_UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int("POA_UPLOAD_MAX_UNCOMPRESSED_BYTES",
 FILE_UPLOAD_MAX_MEMORY_SIZE = POA_UPLOAD_MAX_BYTES
 
 # --- El ayuntamiento (encabezado de reportes) ------------------------------------------
-POA_AYUNTAMIENTO = os.environ.get("POA_AYUNTAMIENTO", "XXIV AYUNTAMIENTO DE MEXICALI, BAJA CALIFORNIA")
+POA_AYUNTAMIENTO = os.environ.get(
+    "POA_AYUNTAMIENTO", "XXIV AYUNTAMIENTO DE MEXICALI, BAJA CALIFORNIA"
+)
 POA_LOGO = os.environ.get("POA_LOGO", str(BASE_DIR / "static" / "img" / "escudo.png"))
 
 # --- Correo ----------------------------------------------------------------------------

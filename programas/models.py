@@ -13,7 +13,20 @@ NOMBRES_MES = [
     "Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio",
     "Julio", "Agosto", "Septiembre", "Octubre", "Noviembre", "Diciembre",
 ]  # fmt: skip
-ABREVIATURAS_MES = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"]
+ABREVIATURAS_MES = [
+    "ene",
+    "feb",
+    "mar",
+    "abr",
+    "may",
+    "jun",
+    "jul",
+    "ago",
+    "sep",
+    "oct",
+    "nov",
+    "dic",
+]
 
 DECIMAL = {"max_digits": 18, "decimal_places": 2}
 
@@ -25,8 +38,12 @@ class Ejercicio(models.Model):
         "año", unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     # Semáforo thresholds (DOMAIN.md §4), in percent of cumplimiento.
-    verde_min = models.DecimalField("verde desde (%)", max_digits=6, decimal_places=2, default=Decimal("90"))
-    verde_max = models.DecimalField("verde hasta (%)", max_digits=6, decimal_places=2, default=Decimal("110"))
+    verde_min = models.DecimalField(
+        "verde desde (%)", max_digits=6, decimal_places=2, default=Decimal("90")
+    )
+    verde_max = models.DecimalField(
+        "verde hasta (%)", max_digits=6, decimal_places=2, default=Decimal("110")
+    )
     amarillo_min = models.DecimalField(
         "amarillo desde (%)", max_digits=6, decimal_places=2, default=Decimal("70")
     )
@@ -94,7 +111,9 @@ class Programa(models.Model):
         verbose_name = "programa"
         verbose_name_plural = "programas"
         constraints = [
-            models.UniqueConstraint(fields=["ramo", "clave"], name="programas_programa_clave_unica"),
+            models.UniqueConstraint(
+                fields=["ramo", "clave"], name="programas_programa_clave_unica"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,9 +213,12 @@ class Meta(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unidad", "clave"], name="programas_meta_clave_unica"),
             models.CheckConstraint(
-                name="programas_meta_mes_inicio_valido", condition=Q(mes_inicio__gte=1, mes_inicio__lte=12)
+                name="programas_meta_mes_inicio_valido",
+                condition=Q(mes_inicio__gte=1, mes_inicio__lte=12),
             ),
-            models.CheckConstraint(name="programas_meta_anual_no_negativa", condition=Q(meta_anual__gte=0)),
+            models.CheckConstraint(
+                name="programas_meta_anual_no_negativa", condition=Q(meta_anual__gte=0)
+            ),
             models.CheckConstraint(
                 name="programas_meta_original_no_negativa",
                 condition=Q(meta_anual_original__isnull=True) | Q(meta_anual_original__gte=0),
@@ -228,9 +250,15 @@ class Programado(models.Model):
         verbose_name = "valor programado"
         verbose_name_plural = "valores programados"
         constraints = [
-            models.UniqueConstraint(fields=["meta", "mes"], name="programas_programado_meta_mes_unico"),
-            models.CheckConstraint(name="programas_programado_mes_valido", condition=Q(mes__gte=1, mes__lte=12)),
-            models.CheckConstraint(name="programas_programado_no_negativo", condition=Q(valor__gte=0)),
+            models.UniqueConstraint(
+                fields=["meta", "mes"], name="programas_programado_meta_mes_unico"
+            ),
+            models.CheckConstraint(
+                name="programas_programado_mes_valido", condition=Q(mes__gte=1, mes__lte=12)
+            ),
+            models.CheckConstraint(
+                name="programas_programado_no_negativo", condition=Q(valor__gte=0)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -250,7 +278,9 @@ class Reprogramacion(models.Model):
 
     meta = models.ForeignKey(Meta, on_delete=models.CASCADE, related_name="reprogramaciones")
     tipo = models.CharField(max_length=16, choices=Tipo, default=Tipo.REPROGRAMACION)
-    mes_desde = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(12)])
+    mes_desde = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
     meta_anual_anterior = models.DecimalField(**DECIMAL)
     meta_anual_nueva = models.DecimalField(**DECIMAL)
     mes_inicio_anterior = models.PositiveSmallIntegerField(default=1)
@@ -269,7 +299,8 @@ class Reprogramacion(models.Model):
         verbose_name_plural = "reprogramaciones"
         constraints = [
             models.CheckConstraint(
-                name="programas_reprogramacion_mes_valido", condition=Q(mes_desde__gte=1, mes_desde__lte=12)
+                name="programas_reprogramacion_mes_valido",
+                condition=Q(mes_desde__gte=1, mes_desde__lte=12),
             ),
         ]
 
@@ -299,7 +330,9 @@ class Presupuesto(models.Model):
             models.UniqueConstraint(
                 fields=["programa", "capitulo"], name="programas_presupuesto_capitulo_unico"
             ),
-            models.CheckConstraint(name="programas_presupuesto_autorizado_no_negativo", condition=Q(autorizado__gte=0)),
+            models.CheckConstraint(
+                name="programas_presupuesto_autorizado_no_negativo", condition=Q(autorizado__gte=0)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -325,7 +358,9 @@ class Asignacion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="asignaciones"
     )
     rol = models.CharField(max_length=16, choices=Rol)
-    ramo = models.ForeignKey(Ramo, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    ramo = models.ForeignKey(
+        Ramo, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     programa = models.ForeignKey(
         Programa, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -346,10 +381,30 @@ class Asignacion(models.Model):
             models.CheckConstraint(
                 name="programas_asignacion_alcance_coherente",
                 condition=(
-                    Q(rol="PLANEACION", ramo__isnull=True, programa__isnull=True, unidad__isnull=True)
-                    | Q(rol__in=["CAPTURISTA", "RESP_UNIDAD"], unidad__isnull=False, programa__isnull=True, ramo__isnull=True)
-                    | Q(rol="RESP_PROGRAMA", programa__isnull=False, unidad__isnull=True, ramo__isnull=True)
-                    | Q(rol="RESP_RAMO", ramo__isnull=False, programa__isnull=True, unidad__isnull=True)
+                    Q(
+                        rol="PLANEACION",
+                        ramo__isnull=True,
+                        programa__isnull=True,
+                        unidad__isnull=True,
+                    )
+                    | Q(
+                        rol__in=["CAPTURISTA", "RESP_UNIDAD"],
+                        unidad__isnull=False,
+                        programa__isnull=True,
+                        ramo__isnull=True,
+                    )
+                    | Q(
+                        rol="RESP_PROGRAMA",
+                        programa__isnull=False,
+                        unidad__isnull=True,
+                        ramo__isnull=True,
+                    )
+                    | Q(
+                        rol="RESP_RAMO",
+                        ramo__isnull=False,
+                        programa__isnull=True,
+                        unidad__isnull=True,
+                    )
                     | Q(rol="CONSULTA")
                     & (
                         Q(ramo__isnull=False, programa__isnull=True, unidad__isnull=True)

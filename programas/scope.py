@@ -61,23 +61,21 @@ class Alcance:
         if self.planeacion:
             return Q()
         return (
-            Q(pk__in=self.unidades)
-            | Q(ramo__in=self.ramos)
-            | Q(metas__programa__in=self.programas)
+            Q(pk__in=self.unidades) | Q(ramo__in=self.ramos) | Q(metas__programa__in=self.programas)
         )
 
     def q_programas(self) -> Q:
         if self.planeacion:
             return Q()
-        return Q(pk__in=self.programas) | Q(ramo__in=self.ramos) | Q(metas__unidad__in=self.unidades)
+        return (
+            Q(pk__in=self.programas) | Q(ramo__in=self.ramos) | Q(metas__unidad__in=self.unidades)
+        )
 
     def q_ramos(self) -> Q:
         if self.planeacion:
             return Q()
         return (
-            Q(pk__in=self.ramos)
-            | Q(programas__in=self.programas)
-            | Q(unidades__in=self.unidades)
+            Q(pk__in=self.ramos) | Q(programas__in=self.programas) | Q(unidades__in=self.unidades)
         )
 
 
@@ -168,9 +166,7 @@ def get_ramo_para_usuario(user, pk) -> Ramo:
 
 def get_meta_para_usuario(user, pk) -> Meta:
     try:
-        return metas_visibles(user).select_related(
-            "programa__ramo__ejercicio", "unidad"
-        ).get(pk=pk)
+        return metas_visibles(user).select_related("programa__ramo__ejercicio", "unidad").get(pk=pk)
     except (Meta.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No existe o no está en su ámbito.") from exc
 

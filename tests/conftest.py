@@ -42,12 +42,26 @@ def poa(db):
     ramo_b = RamoFactory(clave="01", nombre="Presidencia")
     programa_b = ProgramaFactory(ramo=ramo_b, clave="010", nombre="Gestión del Presidente")
     unidad_b1 = UnidadFactory(ramo=ramo_b, clave="001", nombre="Oficina del titular")
-    metas_a1 = [MetaFactory(programa=programa_a, unidad=unidad_a1, clave=str(100 + i)) for i in range(3)]
-    metas_a2 = [MetaFactory(programa=programa_a, unidad=unidad_a2, clave=str(200 + i)) for i in range(2)]
-    metas_b1 = [MetaFactory(programa=programa_b, unidad=unidad_b1, clave=str(i + 1)) for i in range(2)]
+    metas_a1 = [
+        MetaFactory(programa=programa_a, unidad=unidad_a1, clave=str(100 + i)) for i in range(3)
+    ]
+    metas_a2 = [
+        MetaFactory(programa=programa_a, unidad=unidad_a2, clave=str(200 + i)) for i in range(2)
+    ]
+    metas_b1 = [
+        MetaFactory(programa=programa_b, unidad=unidad_b1, clave=str(i + 1)) for i in range(2)
+    ]
     return MiniPOA(
-        ramo_a, programa_a, unidad_a1, unidad_a2, ramo_b, programa_b, unidad_b1,
-        metas_a1, metas_a2, metas_b1,
+        ramo_a,
+        programa_a,
+        unidad_a1,
+        unidad_a2,
+        ramo_b,
+        programa_b,
+        unidad_b1,
+        metas_a1,
+        metas_a2,
+        metas_b1,
     )
 
 
