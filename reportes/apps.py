@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class ReportesConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'reportes'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reportes"
+    verbose_name = "Reportes"
