@@ -1,6 +1,8 @@
 """Shared fixtures: a small POA and the personas of STYLE.md (one per role)."""
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +97,23 @@ def personas(poa):
     asignar(p.consulta, Rol.CONSULTA, poa.ramo_a, cargo="Contraloría")
     asignar(p.ajeno, Rol.CAPTURISTA, poa.unidad_b1)
     return p
+
+
+CHROMIUM = Path(os.environ.get("POA_CHROMIUM", "/usr/bin/chromium"))
+
+
+def pytest_sessionstart(session):
+    """In CI (POA_REQUIRE_BROWSER=1) a missing Chromium is an error, never a silent skip."""
+    if os.environ.get("POA_REQUIRE_BROWSER") == "1" and not CHROMIUM.exists():
+        pytest.exit(f"POA_REQUIRE_BROWSER=1 pero no existe {CHROMIUM}: instale chromium.", 3)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not CHROMIUM.exists():
+        terminalreporter.write_sep(
+            "!",
+            f"AVISO: no se encontró Chromium en {CHROMIUM}; las pruebas de navegador se omitieron "
+            "(apt-get install chromium)",
+            yellow=True,
+            bold=True,
+        )
