@@ -10,8 +10,8 @@ Use them in any `tests/browser/test_*.py`::
 
 `pagina` is a fresh Playwright page (own context: no cookies shared between tests) on top of
 `live_server`, so the server and the test share the test database. When /usr/bin/chromium is
-missing every browser test is skipped with a clear reason and a warning line is printed in
-the terminal summary, so a CI pass without a browser cannot look green by accident.
+missing every browser test is skipped with a clear reason; tests/conftest.py prints the
+warning line in the terminal summary (and POA_REQUIRE_BROWSER=1 turns it into an error).
 """
 
 from __future__ import annotations
@@ -41,8 +41,6 @@ MOTIVO_SIN_CHROMIUM = (
 )
 TIEMPO_ESPERA_MS = 10_000
 
-_omitidas: list[str] = []
-
 
 def pytest_collection_modifyitems(config, items):
     """Mark every test under tests/browser/ as `browser` (so `-m "not browser"` skips them)."""
@@ -50,17 +48,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if aqui in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if _omitidas:
-        terminalreporter.write_sep("=", "AVISO", yellow=True, bold=True)
-        terminalreporter.write_line(
-            f"AVISO: {len(_omitidas)} prueba(s) de navegador NO se ejecutaron. "
-            + MOTIVO_SIN_CHROMIUM,
-            yellow=True,
-            bold=True,
-        )
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +69,6 @@ def navegador():
 def pagina(request, live_server):
     """A fresh Playwright page (isolated context, es-MX locale) pointing at `live_server`."""
     if not CHROMIUM.exists():
-        _omitidas.append(request.node.nodeid)
         pytest.skip(MOTIVO_SIN_CHROMIUM)
     browser = request.getfixturevalue("navegador")
     context = browser.new_context(
