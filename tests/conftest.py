@@ -15,6 +15,7 @@ from tests.factories import (
     UserFactory,
     asignar,
 )
+from tests.fixtures_demo import poa_demo  # noqa: F401
 
 Rol = Asignacion.Rol
 

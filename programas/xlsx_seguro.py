@@ -1,0 +1,224 @@
+"""Safe handling of XLSX files received from users and written for them (PLANTILLA.md, issue 6).
+
+Reading: only real XLSX (zip magic + `[Content_Types].xml` of a spreadsheet), a size limit
+(`POA_UPLOAD_MAX_BYTES`), a decompression bound (`POA_UPLOAD_MAX_UNCOMPRESSED_BYTES`) checked
+over the members' declared *and* actual sizes, password-protected (OLE CFB) files refused,
+no DTD/entity declarations, and openpyxl parsing through defusedxml. Formulas are never
+evaluated: openpyxl returns a formula cell's text, which the importer treats as text.
+
+Writing: `texto_seguro()` makes a text that starts with = + - @ an explicit string, so
+spreadsheet programs show it instead of running it as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.rich_text import CellRichText
+from openpyxl.xml import DEFUSEDXML
+
+if not DEFUSEDXML:  # pragma: no cover - depends on the environment
+    # openpyxl parses with defusedxml only when it is installed and OPENPYXL_DEFUSEDXML is not
+    # "False"; without it an uploaded workbook could carry XML entity attacks.
+    raise ImproperlyConfigured(
+        "openpyxl no está usando defusedxml: instale defusedxml y no defina "
+        "OPENPYXL_DEFUSEDXML=False."
+    )
+
+FIRMA_ZIP = b"PK\x03\x04"
+FIRMA_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls or encrypted .xlsx
+PAQUETE_CIFRADO = "EncryptedPackage".encode("utf-16-le")
+TIPOS_LIBRO = (
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+)
+MAX_MIEMBROS = 5000
+BLOQUE = 1024 * 1024
+DECLARACIONES_PROHIBIDAS = (b"<!DOCTYPE", b"<!ENTITY")
+PREFIJOS_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# Control characters other than tab/newline/CR are illegal in XLSX and make openpyxl fail.
+_ILEGALES = {c: None for c in range(32) if c not in (9, 10, 13)}
+
+
+class ArchivoNoValido(Exception):
+    """The uploaded file is refused before parsing; `mensaje` is shown to the user."""
+
+    def __init__(self, mensaje: str):
+        super().__init__(mensaje)
+        self.mensaje = mensaje
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+
+
+def leer_bytes(archivo: Any) -> bytes:
+    """Return the file's bytes (path, bytes or file-like), refusing anything over the limit."""
+    limite = settings.POA_UPLOAD_MAX_BYTES
+    if isinstance(archivo, bytes | bytearray):
+        datos = bytes(archivo)
+    elif isinstance(archivo, str | os.PathLike):
+        ruta = Path(archivo)
+        if not ruta.is_file():
+            raise ArchivoNoValido(f"No existe el archivo {ruta}.")
+        if ruta.stat().st_size > limite:
+            raise ArchivoNoValido(
+                f"El archivo pesa {_mb(ruta.stat().st_size)}; el máximo permitido es {_mb(limite)}."
+            )
+        datos = ruta.read_bytes()
+    else:
+        tamano = getattr(archivo, "size", None)
+        if tamano is not None and tamano > limite:
+            raise ArchivoNoValido(
+                f"El archivo pesa {_mb(tamano)}; el máximo permitido es {_mb(limite)}."
+            )
+        if hasattr(archivo, "seek"):
+            archivo.seek(0)
+        datos = archivo.read(limite + 1)
+    if len(datos) > limite:
+        raise ArchivoNoValido(f"El archivo pesa más de {_mb(limite)}, el máximo permitido.")
+    return datos
+
+
+def validar_xlsx(datos: bytes) -> None:
+    """Raise ArchivoNoValido unless `datos` is a plain, reasonably sized XLSX package."""
+    if not datos:
+        raise ArchivoNoValido("El archivo está vacío.")
+    if datos.startswith(FIRMA_OLE):
+        if PAQUETE_CIFRADO in datos:
+            raise ArchivoNoValido(
+                "El libro está protegido con contraseña (cifrado). Quite la contraseña en "
+                "Excel (Archivo › Información › Proteger libro) y vuelva a subirlo."
+            )
+        raise ArchivoNoValido(
+            "El archivo es un libro de Excel 97-2003 (.xls) u otro documento de Office "
+            "antiguo. Guárdelo como «Libro de Excel (.xlsx)» y vuelva a subirlo."
+        )
+    if not datos.startswith(FIRMA_ZIP):
+        tipo = " (parece un PDF)" if datos.startswith(b"%PDF") else ""
+        raise ArchivoNoValido(
+            f"El archivo no es un libro de Excel .xlsx{tipo}. Solo se aceptan archivos .xlsx."
+        )
+    try:
+        paquete = zipfile.ZipFile(io.BytesIO(datos))
+        miembros = paquete.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ArchivoNoValido("El archivo .xlsx está dañado o incompleto.") from exc
+    nombres = {m.filename for m in miembros}
+    if "[Content_Types].xml" not in nombres:
+        raise ArchivoNoValido(
+            "El archivo no es un libro de Excel .xlsx (falta [Content_Types].xml)."
+        )
+    if len(miembros) > MAX_MIEMBROS:
+        raise ArchivoNoValido("El archivo contiene demasiadas partes para ser un libro del POA.")
+    limite = settings.POA_UPLOAD_MAX_UNCOMPRESSED_BYTES
+    declarado = sum(m.file_size for m in miembros)
+    if declarado > limite:
+        raise ArchivoNoValido(
+            f"El archivo se descomprime a {_mb(declarado)}, más que el máximo seguro de "
+            f"{_mb(limite)}."
+        )
+    # Declared sizes can lie: inflate every member counting the real bytes, and look for
+    # DTD/entity declarations (XML bombs, XXE) while at it.
+    real = 0
+    for miembro in miembros:
+        cola = b""
+        try:
+            with paquete.open(miembro) as flujo:
+                while bloque := flujo.read(BLOQUE):
+                    real += len(bloque)
+                    if real > limite:
+                        raise ArchivoNoValido(
+                            f"El archivo se descomprime a más de {_mb(limite)}, el máximo "
+                            "seguro; no se procesa."
+                        )
+                    if miembro.filename.endswith((".xml", ".rels", ".vml")):
+                        ventana = cola + bloque
+                        if any(d in ventana for d in DECLARACIONES_PROHIBIDAS):
+                            raise ArchivoNoValido(
+                                f"La parte {miembro.filename} del libro contiene declaraciones "
+                                "XML no permitidas (DTD o entidades); no se procesa."
+                            )
+                        cola = ventana[-16:]
+        except ArchivoNoValido:
+            raise
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
+            raise ArchivoNoValido("El archivo .xlsx está dañado o incompleto.") from exc
+        except RuntimeError as exc:  # encrypted zip member
+            raise ArchivoNoValido("El archivo está protegido con contraseña.") from exc
+    tipos = paquete.read("[Content_Types].xml")
+    if not any(t in tipos for t in TIPOS_LIBRO):
+        raise ArchivoNoValido(
+            "El archivo es un documento de Office pero no un libro de Excel .xlsx."
+        )
+
+
+def abrir_libro(archivo: Any):
+    """Validate and open an uploaded workbook read-only (formulas come back as their text)."""
+    datos = leer_bytes(archivo)
+    validar_xlsx(datos)
+    try:
+        return openpyxl.load_workbook(
+            io.BytesIO(datos), read_only=True, data_only=False, keep_links=False
+        )
+    except ArchivoNoValido:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault
+        nombre = type(exc).__name__
+        if nombre in {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"}:
+            raise ArchivoNoValido(
+                "El libro contiene XML no permitido (entidades o referencias externas)."
+            ) from exc
+        raise ArchivoNoValido(
+            "No se pudo leer el libro: el archivo .xlsx está dañado o no tiene un formato válido."
+        ) from exc
+
+
+def es_formula_potencial(valor: Any) -> bool:
+    """Tell whether a spreadsheet program could run this text as a formula."""
+    return isinstance(valor, str) and valor.startswith(PREFIJOS_FORMULA)
+
+
+def limpiar_texto(valor: str) -> str:
+    """Drop the control characters XLSX cannot hold."""
+    return valor.translate(_ILEGALES)
+
+
+def texto_seguro(valor: Any) -> Any:
+    """Return a value to put in a cell so that text is never run as a formula.
+
+    Non-text values pass unchanged. Text starting with = + - @ (or a tab/CR) becomes an
+    explicit inline string, which Excel and LibreOffice show as text and do not evaluate.
+    Usable in normal and write-only workbooks: `ws.append([texto_seguro(v), ...])`.
+    """
+    if not isinstance(valor, str):
+        return valor
+    valor = limpiar_texto(valor)
+    if es_formula_potencial(valor):
+        return CellRichText([valor])
+    return valor
+
+
+def celda_texto(ws, valor: Any, *, estilo: dict | None = None) -> WriteOnlyCell:
+    """Return a write-only cell holding `valor` as text (data type 's', quote prefix if needed).
+
+    Used for claves (`054` must stay text) and free text in the plantilla export.
+    """
+    texto = "" if valor is None else limpiar_texto(str(valor))
+    celda = WriteOnlyCell(ws, value=texto if texto != "" else None)
+    if texto:
+        celda.data_type = "s"
+        if es_formula_potencial(texto):
+            celda.quotePrefix = True
+    for atributo, valor_estilo in (estilo or {}).items():
+        setattr(celda, atributo, valor_estilo)
+    return celda
