@@ -1,0 +1,647 @@
+"""Every formula of the POA (DOMAIN.md §2–§5), as pure functions over Decimal.
+
+No ORM and no Django: screens, PDF/XLSX reports and capture validation build plain
+inputs (`DatosMeta`) and call `calcular_meta` / `calcular_totales`, or the single
+formulas below. Percentages are exact Decimals ×100; rounding happens only when a value
+is displayed (`programas.numeros`).
+
+Conventions: months are 1..12 in arguments and index 0 = enero in 12-item series; a
+realized value of ``None`` means "not captured" (distinct from 0); a programmed value of
+0 means "nothing programmed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Context, Decimal, localcontext
+from enum import StrEnum
+
+CIEN = Decimal(100)
+CERO = Decimal(0)
+
+# Generous precision for divisions: values have at most 16 integer digits and 2 decimals,
+# so 34 significant digits keep every quotient exact well beyond any display rounding.
+_CONTEXTO = Context(prec=34)
+
+
+class TipoAcumulacion(StrEnum):
+    """How a meta's months combine into a period value (DOMAIN.md §2)."""
+
+    SUMA = "SUMA"
+    PROMEDIO = "PROMEDIO"
+    ULTIMO = "ULTIMO"
+    MAXIMO = "MAXIMO"
+
+
+class Sentido(StrEnum):
+    """Whether a meta's goal is to go up or down (DOMAIN.md §4, sentido descendente)."""
+
+    ASCENDENTE = "ASCENDENTE"
+    DESCENDENTE = "DESCENDENTE"
+
+
+class Estado(StrEnum):
+    """State of a computed percentage cell."""
+
+    NUMERO = "NUMERO"  # a real quotient in `Porcentaje.valor`
+    NP = "N/P"  # "no programado": P = 0 but something was realized
+    VACIO = "VACIO"  # nothing to show (nothing programmed nor realized, or not due yet)
+    SIN_CAPTURA = "SIN_CAPTURA"  # something was due in a closed month and R is blank
+
+
+class Semaforo(StrEnum):
+    """Traffic-light mark of a cumplimiento (DOMAIN.md §4, Semáforo)."""
+
+    VERDE = "verde"
+    AMARILLO = "amarillo"
+    ROJO = "rojo"
+    NP = "np"
+    SIN_CAPTURA = "sin_captura"
+    VACIO = "vacio"
+
+
+@dataclass(frozen=True)
+class Porcentaje:
+    """A percentage cell: exact value ×100 when `estado` is NUMERO, else ``None``."""
+
+    valor: Decimal | None
+    estado: Estado
+
+    def __post_init__(self) -> None:
+        if (self.estado is Estado.NUMERO) != (self.valor is not None):
+            raise ValueError("Porcentaje: valor is required iff estado is NUMERO")
+
+    @property
+    def es_numero(self) -> bool:
+        """Return True when the cell holds a number."""
+        return self.estado is Estado.NUMERO
+
+
+PORCENTAJE_VACIO = Porcentaje(None, Estado.VACIO)
+PORCENTAJE_NP = Porcentaje(None, Estado.NP)
+PORCENTAJE_SIN_CAPTURA = Porcentaje(None, Estado.SIN_CAPTURA)
+
+
+@dataclass(frozen=True)
+class Umbrales:
+    """Semáforo bands on cumplimiento ×100, configurable per ejercicio (DOMAIN.md §4)."""
+
+    verde_min: Decimal = Decimal(90)
+    verde_max: Decimal = Decimal(110)
+    amarillo_min: Decimal = Decimal(70)
+    amarillo_max: Decimal = Decimal(130)
+
+    def __post_init__(self) -> None:
+        if not (self.amarillo_min <= self.verde_min <= self.verde_max <= self.amarillo_max):
+            raise ValueError(
+                "Umbrales: se requiere amarillo_min ≤ verde_min ≤ verde_max ≤ amarillo_max."
+            )
+
+
+# The default bands (verde 90–110, amarillo 70–130); frozen, so safe as a default argument.
+UMBRALES = Umbrales()
+
+
+@dataclass(frozen=True)
+class Vigencia:
+    """The meta anual in force and the first month it counts from (DOMAIN.md §3)."""
+
+    meta_anual: Decimal
+    mes_inicio: int
+
+
+@dataclass(frozen=True)
+class CambioVigencia:
+    """A reprogramación or re-issue effective from `mes_desde`, keeping what it replaced."""
+
+    mes_desde: int
+    meta_anual_anterior: Decimal
+    mes_inicio_anterior: int
+
+
+def _validar_mes(mes: int, *, minimo: int = 1) -> None:
+    if not (minimo <= mes <= 12):
+        raise ValueError(f"Mes fuera de rango: {mes} (se espera {minimo}..12).")
+
+
+def _validar_trimestre(trimestre: int) -> None:
+    if not (1 <= trimestre <= 4):
+        raise ValueError(f"Trimestre fuera de rango: {trimestre} (se espera 1..4).")
+
+
+def trimestre_de_mes(mes: int) -> int:
+    """Return the quarter (1..4) a month (1..12) belongs to (DOMAIN.md §2)."""
+    _validar_mes(mes)
+    return (mes - 1) // 3 + 1
+
+
+def meses_del_trimestre(trimestre: int) -> range:
+    """Return the months 3q−2 .. 3q of a quarter (DOMAIN.md §2)."""
+    _validar_trimestre(trimestre)
+    return range(3 * trimestre - 2, 3 * trimestre + 1)
+
+
+def agregar(valores: Iterable[Decimal | None], tipo: TipoAcumulacion | str) -> Decimal | None:
+    """Combine monthly values by tipo de acumulación (DOMAIN.md §2 table); None if none has one."""
+    tipo = TipoAcumulacion(tipo)
+    con_valor = [v for v in valores if v is not None]
+    if not con_valor:
+        return None
+    if tipo is TipoAcumulacion.SUMA:
+        return sum(con_valor, CERO)
+    if tipo is TipoAcumulacion.PROMEDIO:
+        with localcontext(_CONTEXTO):
+            return sum(con_valor, CERO) / len(con_valor)
+    if tipo is TipoAcumulacion.ULTIMO:
+        return con_valor[-1]
+    return max(con_valor)
+
+
+def agregar_programado(programados: Iterable[Decimal], tipo: TipoAcumulacion | str) -> Decimal:
+    """Combine programmed months by tipo (DOMAIN.md §2), reading 0 as "nothing programmed".
+
+    For PROMEDIO and ÚLTIMO a 0 is not a programmed value (a rate programmed only in
+    March must not be averaged with two empty months); SUMA and MÁXIMO are unaffected.
+    Returns 0 when nothing is programmed.
+    """
+    resultado = agregar((p if p else None for p in programados), tipo)
+    return CERO if resultado is None else resultado
+
+
+def porcentaje(
+    realizado: Decimal | None, programado: Decimal | None, *, vencido: bool = True
+) -> Porcentaje:
+    """Return R / P × 100 with the edge cases of DOMAIN.md §4 ("% mensual (P/R)").
+
+    P = 0 (or None) and R > 0 → N/P; P = 0 and R blank or 0 → empty; P > 0 and R blank →
+    "sin captura" if the period is closed (`vencido`), else empty.
+    """
+    if not programado:
+        if realizado is not None and realizado > 0:
+            return PORCENTAJE_NP
+        return PORCENTAJE_VACIO
+    if realizado is None:
+        return PORCENTAJE_SIN_CAPTURA if vencido else PORCENTAJE_VACIO
+    with localcontext(_CONTEXTO):
+        return Porcentaje(realizado * CIEN / programado, Estado.NUMERO)
+
+
+def vigencia_al_mes(
+    *,
+    meta_anual: Decimal,
+    mes_inicio: int,
+    cambios: Sequence[CambioVigencia],
+    mes_fin: int,
+) -> Vigencia:
+    """Return the vigencia in force at the end of month `mes_fin` (DOMAIN.md §3).
+
+    `meta_anual`/`mes_inicio` are the current values and `cambios` the history, oldest
+    first. Walking newest first, every cambio effective after `mes_fin` is undone, so a
+    quarter that ends before a re-issue is reported against the original meta (BISOM
+    meta 100: Q1 → 446 from January; Q2–Q4 → 320 from April).
+    """
+    _validar_mes(mes_fin)
+    vigencia = Vigencia(meta_anual=meta_anual, mes_inicio=mes_inicio)
+    for cambio in reversed(cambios):
+        if cambio.mes_desde > mes_fin:
+            vigencia = Vigencia(
+                meta_anual=cambio.meta_anual_anterior, mes_inicio=cambio.mes_inicio_anterior
+            )
+    return vigencia
+
+
+def avance_absoluto(
+    realizados12: Sequence[Decimal | None],
+    tipo: TipoAcumulacion | str,
+    *,
+    mes_inicio: int,
+    mes_fin: int,
+) -> Decimal | None:
+    """Aggregate R over months mes_inicio..mes_fin (DOMAIN.md §4 "Avance absoluto").
+
+    None when no month of the window has a captured value (including an empty window,
+    i.e. a meta whose vigencia starts after `mes_fin`).
+    """
+    _validar_serie(realizados12, "realizados12")
+    _validar_mes(mes_inicio)
+    _validar_mes(mes_fin)
+    return agregar(realizados12[mes_inicio - 1 : mes_fin], tipo)
+
+
+def acumulado_relativo(
+    avance_absoluto: Decimal | None, meta_anual: Decimal, *, vencido: bool = True
+) -> Porcentaje:
+    """Return avance absoluto / meta anual × 100 (DOMAIN.md §4 "Acumulado relativo").
+
+    Meta 0 → N/P if something was realized, else empty. A blank avance against a meta
+    above 0 is "sin captura" when something was already due (`vencido`), else empty.
+    """
+    return porcentaje(avance_absoluto, meta_anual, vencido=vencido)
+
+
+def porcentaje_ponderado(avance_absoluto: Decimal | None, suma_metas: Decimal) -> Porcentaje:
+    """Return avance absoluto / Σ meta anual (SUMA metas) × 100 (DOMAIN.md §4 "ponderado").
+
+    A blank avance weighs as 0: the column is a share of the whole report, not a check on
+    this meta's capture.
+    """
+    if avance_absoluto is None:
+        avance_absoluto = CERO
+    if not suma_metas:
+        return PORCENTAJE_NP if avance_absoluto > 0 else PORCENTAJE_VACIO
+    with localcontext(_CONTEXTO):
+        return Porcentaje(avance_absoluto * CIEN / suma_metas, Estado.NUMERO)
+
+
+def por_realizar(meta_anual: Decimal, avance_absoluto: Decimal | None) -> Decimal:
+    """Return max(meta anual − avance absoluto, 0) (DOMAIN.md §4 "Por realizar")."""
+    pendiente = meta_anual - (avance_absoluto if avance_absoluto is not None else CERO)
+    return max(pendiente, CERO)
+
+
+def variacion(realizado: Decimal | None, programado: Decimal) -> Decimal | None:
+    """Return R − P, or None when R is blank (DOMAIN.md §4 "Variación")."""
+    if realizado is None:
+        return None
+    return realizado - programado
+
+
+def _sumar(valores: Decimal | Iterable[Decimal | None] | None) -> Decimal | None:
+    if valores is None or isinstance(valores, Decimal | int):
+        return valores
+    return agregar(valores, TipoAcumulacion.SUMA)
+
+
+def indice_eficiencia(
+    logradas: Decimal | Iterable[Decimal | None] | None,
+    programadas: Decimal | Iterable[Decimal],
+    *,
+    vencido: bool = True,
+) -> Porcentaje:
+    """Return Σ logradas / Σ programadas × 100 (DOMAIN.md §4 "Índice de eficiencia").
+
+    Either argument may be a total or the per-activity values to add up.
+    """
+    return porcentaje(_sumar(logradas), _sumar(programadas), vencido=vencido)
+
+
+def cumplimiento(
+    realizado: Decimal | None,
+    programado: Decimal | None,
+    sentido: Sentido | str,
+    *,
+    vencido: bool = True,
+) -> Porcentaje:
+    """Return the cumplimiento the semáforo reads (DOMAIN.md §4 "Sentido descendente").
+
+    Ascendente: R / P × 100, exactly `porcentaje`. Descendente: P / R × 100 for R > 0 —
+    doing less than programmed is good. Descendente with R = 0 and P > 0 means the goal
+    was reached in full (nothing of what had to go down happened); P / R has no value
+    there, so the rule is: cumplimiento = 100 % (verde, no justification required). The
+    other edge cases are those of `porcentaje` (P = 0 < R → N/P, blanks → empty or
+    "sin captura").
+    """
+    sentido = Sentido(sentido)
+    base = porcentaje(realizado, programado, vencido=vencido)
+    if sentido is Sentido.ASCENDENTE or not base.es_numero:
+        return base
+    assert realizado is not None and programado  # guaranteed by base.es_numero
+    if realizado == 0:
+        return Porcentaje(CIEN, Estado.NUMERO)
+    with localcontext(_CONTEXTO):
+        return Porcentaje(programado * CIEN / realizado, Estado.NUMERO)
+
+
+def semaforo(c: Porcentaje, umbrales: Umbrales = UMBRALES) -> Semaforo:
+    """Classify a cumplimiento into the semáforo bands (DOMAIN.md §4 "Semáforo").
+
+    Verde [verde_min, verde_max]; amarillo [amarillo_min, verde_min) or
+    (verde_max, amarillo_max]; rojo otherwise. N/P, "sin captura" and empty have their own
+    marks.
+    """
+    if c.estado is Estado.NP:
+        return Semaforo.NP
+    if c.estado is Estado.SIN_CAPTURA:
+        return Semaforo.SIN_CAPTURA
+    if c.estado is Estado.VACIO:
+        return Semaforo.VACIO
+    valor = c.valor
+    assert valor is not None
+    if umbrales.verde_min <= valor <= umbrales.verde_max:
+        return Semaforo.VERDE
+    if umbrales.amarillo_min <= valor <= umbrales.amarillo_max:
+        return Semaforo.AMARILLO
+    return Semaforo.ROJO
+
+
+def requiere_justificacion(c: Porcentaje, umbrales: Umbrales = UMBRALES) -> bool:
+    """Tell whether an observación/justificación is required (DOMAIN.md §4 "Semáforo").
+
+    True for a number outside the verde band and for N/P; a blank or "sin captura" cell is
+    a missing capture, not a variance to justify.
+    """
+    return semaforo(c, umbrales) in (Semaforo.AMARILLO, Semaforo.ROJO, Semaforo.NP)
+
+
+def fecha_limite_trimestre(
+    anio: int, trimestre: int, dias_habiles: int = 10, feriados: Iterable[date] = ()
+) -> date:
+    """Return the report deadline: `dias_habiles` business days after the quarter ends.
+
+    DOMAIN.md §5 (seed 003): business days are Monday–Friday not in `feriados`; the
+    quarter's last day itself does not count.
+    """
+    _validar_trimestre(trimestre)
+    if dias_habiles < 0:
+        raise ValueError("dias_habiles no puede ser negativo.")
+    inhabiles = set(feriados)
+    # Last day of the quarter's last month: first day of the next month minus one day.
+    siguiente = date(anio + 1, 1, 1) if trimestre == 4 else date(anio, 3 * trimestre + 1, 1)
+    fin_de_trimestre = siguiente - timedelta(days=1)
+    dia = fin_de_trimestre
+    contados = 0
+    while contados < dias_habiles:
+        dia += timedelta(days=1)
+        if dia.weekday() < 5 and dia not in inhabiles:
+            contados += 1
+    return dia
+
+
+# --- High-level helpers shared by every screen and report --------------------------------
+
+
+def _validar_serie(serie: Sequence[object], nombre: str) -> None:
+    if len(serie) != 12:
+        raise ValueError(f"{nombre}: se esperan 12 meses, hay {len(serie)}.")
+    for valor in serie:
+        if isinstance(valor, float):
+            raise TypeError(f"{nombre}: los valores deben ser Decimal, no float ({valor!r}).")
+
+
+@dataclass(frozen=True)
+class DatosMeta:
+    """Plain input of one meta for `calcular_meta` (no ORM objects)."""
+
+    # Programmed value per month, index 0 = enero; 0 = nothing programmed.
+    programado: tuple[Decimal, ...]
+    # Realized value per month, index 0 = enero; None = not captured (≠ 0).
+    realizado: tuple[Decimal | None, ...]
+    # Current meta anual (the one in force today, after every cambio).
+    meta_anual: Decimal
+    # Current first month of the vigencia (DOMAIN.md §3).
+    mes_inicio: int = 1
+    # History of reprogramaciones / re-issues, oldest first (see `vigencia_al_mes`).
+    cambios: tuple[CambioVigencia, ...] = ()
+    tipo: TipoAcumulacion = TipoAcumulacion.SUMA
+    sentido: Sentido = Sentido.ASCENDENTE
+
+    def __post_init__(self) -> None:
+        # Accept lists and model TextChoices from callers, store tuples and our enums.
+        object.__setattr__(self, "programado", tuple(self.programado))
+        object.__setattr__(self, "realizado", tuple(self.realizado))
+        object.__setattr__(self, "cambios", tuple(self.cambios))
+        object.__setattr__(self, "tipo", TipoAcumulacion(self.tipo))
+        object.__setattr__(self, "sentido", Sentido(self.sentido))
+        _validar_serie(self.programado, "programado")
+        _validar_serie(self.realizado, "realizado")
+        if any(p is None for p in self.programado):
+            raise ValueError("programado: use 0 (no None) para un mes sin programación.")
+        if isinstance(self.meta_anual, float):
+            raise TypeError("meta_anual debe ser Decimal, no float.")
+        _validar_mes(self.mes_inicio)
+
+
+@dataclass(frozen=True)
+class CalculoMes:
+    """One month of a meta as of the reported quarter."""
+
+    mes: int  # 1..12
+    programado: Decimal  # P[k]
+    # R[k]; None if not captured or if the month lies after the reported quarter.
+    realizado: Decimal | None
+    porcentaje: Porcentaje  # R / P ("P/R" column): NUMERO, N/P, sin captura or empty
+    variacion: Decimal | None  # R − P; None when R is blank
+    vigente: bool  # the month is inside the vigencia (≥ vigencia.mes_inicio)
+
+
+@dataclass(frozen=True)
+class CalculoTrimestre:
+    """One quarter of a meta, months aggregated by the meta's tipo."""
+
+    trimestre: int  # 1..4
+    programado: Decimal  # agg(P, months of q); 0 when nothing programmed
+    realizado: Decimal | None  # agg(R, months of q); None when nothing captured
+    porcentaje: Porcentaje  # realizado / programado (OROMAPAS "% avance trimestral")
+    variacion: Decimal | None  # realizado − programado; None when realizado is blank
+
+
+@dataclass(frozen=True)
+class CalculoMeta:
+    """Every figure a report or screen shows for one meta and reported quarter.
+
+    A snapshot as of the end of `trimestre`: realized values of later months are ignored
+    (a Q1 report generated in December shows what Q1 showed). Values are exact; round
+    only when displaying (`programas.numeros`).
+    """
+
+    trimestre: int  # the reported quarter
+    mes_corte: int  # last closed month considered (0..12) as given by the caller
+    # meta_anual and mes_inicio in force at the end of the reported quarter (DOMAIN.md §3).
+    vigencia: Vigencia
+    # The first authorized meta anual (before any cambio): "original" next to vigencia's
+    # "modificada"; equal to vigencia.meta_anual when the meta was never changed.
+    meta_anual_original: Decimal
+    meses: tuple[CalculoMes, ...]  # 12 items, meses[0] = enero; history included
+    trimestres: tuple[CalculoTrimestre, ...]  # 4 items, trimestres[0] = Ene-Mar
+    # Months ≤ min(mes_corte, end of quarter) with P > 0 and R blank: capture is missing.
+    meses_sin_captura: tuple[int, ...]
+    # The reported quarter (same values as trimestres[trimestre - 1]).
+    programado_trimestre: Decimal
+    realizado_trimestre: Decimal | None  # OROMAPAS "Actividades realizadas en el trimestre"
+    porcentaje_trimestral: Porcentaje  # OROMAPAS "% avance trimestral"
+    # agg(R, vigencia.mes_inicio .. end of quarter); None when nothing captured there.
+    avance_absoluto: Decimal | None
+    acumulado_relativo: Porcentaje  # avance_absoluto / vigencia.meta_anual ("% avance anual")
+    por_realizar: Decimal  # max(vigencia.meta_anual − avance_absoluto, 0)
+    cumplimiento: Porcentaje  # of the quarter, by sentido; what the semáforo reads
+    semaforo: Semaforo
+    requiere_justificacion: bool  # cumplimiento outside verde or N/P
+    # Annual totals over the 12 months by tipo (Tesorería "total": SUMA sum, MÁXIMO max),
+    # months before the vigencia included, realized only up to the reported quarter.
+    total_programado: Decimal
+    total_realizado: Decimal | None
+    variacion_total: Decimal | None  # total_realizado − total_programado
+
+
+def _realizado_con_dato(
+    programado: Sequence[Decimal], realizado: Sequence[Decimal | None], tipo: TipoAcumulacion
+) -> tuple[Decimal | None, ...]:
+    """Drop the 0s captured in unprogrammed months where they would distort PROMEDIO/ÚLTIMO.
+
+    Formats such as Tesorería's write 0 in every month with nothing programmed; for a mean
+    or a "last value" such a 0 is not a measurement. SUMA and MÁXIMO are unaffected.
+    """
+    if tipo not in (TipoAcumulacion.PROMEDIO, TipoAcumulacion.ULTIMO):
+        return tuple(realizado)
+    return tuple(
+        None if (r is not None and r == 0 and not p) else r
+        for p, r in zip(programado, realizado, strict=True)
+    )
+
+
+def calcular_meta(
+    datos: DatosMeta,
+    *,
+    trimestre: int,
+    mes_corte: int,
+    umbrales: Umbrales = UMBRALES,
+) -> CalculoMeta:
+    """Compute every DOMAIN.md §4 figure of one meta for the reported `trimestre`.
+
+    `mes_corte` is the last closed month (0..12): months up to it (and up to the end of
+    the quarter) with P > 0 and R blank are "sin captura"; later months are just empty.
+    """
+    _validar_trimestre(trimestre)
+    _validar_mes(mes_corte, minimo=0)
+    tipo = datos.tipo
+    fin = 3 * trimestre
+    corte = min(mes_corte, fin)
+    vigencia = vigencia_al_mes(
+        meta_anual=datos.meta_anual,
+        mes_inicio=datos.mes_inicio,
+        cambios=datos.cambios,
+        mes_fin=fin,
+    )
+    programado = datos.programado
+    realizado = tuple(r if k <= fin else None for k, r in enumerate(datos.realizado, 1))
+    para_agregar = _realizado_con_dato(programado, realizado, tipo)
+
+    def vencido(meses: Iterable[int]) -> bool:
+        return any(programado[k - 1] > 0 and k <= corte for k in meses)
+
+    meses = tuple(
+        CalculoMes(
+            mes=k,
+            programado=programado[k - 1],
+            realizado=realizado[k - 1],
+            porcentaje=porcentaje(realizado[k - 1], programado[k - 1], vencido=k <= corte),
+            variacion=variacion(realizado[k - 1], programado[k - 1]),
+            vigente=k >= vigencia.mes_inicio,
+        )
+        for k in range(1, 13)
+    )
+    trimestres = []
+    for q in range(1, 5):
+        rango = meses_del_trimestre(q)
+        p_q = agregar_programado(programado[rango.start - 1 : rango.stop - 1], tipo)
+        r_q = agregar(para_agregar[rango.start - 1 : rango.stop - 1], tipo)
+        trimestres.append(
+            CalculoTrimestre(
+                trimestre=q,
+                programado=p_q,
+                realizado=r_q,
+                porcentaje=porcentaje(r_q, p_q, vencido=vencido(rango)),
+                variacion=variacion(r_q, p_q),
+            )
+        )
+    reportado = trimestres[trimestre - 1]
+    # A vigencia starting after the quarter gives an empty window, hence None.
+    absoluto = avance_absoluto(para_agregar, tipo, mes_inicio=vigencia.mes_inicio, mes_fin=fin)
+    c = cumplimiento(
+        reportado.realizado,
+        reportado.programado,
+        datos.sentido,
+        vencido=vencido(meses_del_trimestre(trimestre)),
+    )
+    total_programado = agregar_programado(programado, tipo)
+    total_realizado = agregar(para_agregar, tipo)
+    return CalculoMeta(
+        trimestre=trimestre,
+        mes_corte=mes_corte,
+        vigencia=vigencia,
+        meta_anual_original=(
+            datos.cambios[0].meta_anual_anterior if datos.cambios else datos.meta_anual
+        ),
+        meses=meses,
+        trimestres=tuple(trimestres),
+        meses_sin_captura=tuple(m.mes for m in meses if m.porcentaje.estado is Estado.SIN_CAPTURA),
+        programado_trimestre=reportado.programado,
+        realizado_trimestre=reportado.realizado,
+        porcentaje_trimestral=reportado.porcentaje,
+        avance_absoluto=absoluto,
+        acumulado_relativo=acumulado_relativo(
+            absoluto,
+            vigencia.meta_anual,
+            vencido=vencido(range(vigencia.mes_inicio, fin + 1)),
+        ),
+        por_realizar=por_realizar(vigencia.meta_anual, absoluto),
+        cumplimiento=c,
+        semaforo=semaforo(c, umbrales),
+        requiere_justificacion=requiere_justificacion(c, umbrales),
+        total_programado=total_programado,
+        total_realizado=total_realizado,
+        variacion_total=variacion(total_realizado, total_programado),
+    )
+
+
+@dataclass(frozen=True)
+class Totales:
+    """The OROMAPAS totals row of a report (DOMAIN.md §4 "% acumulado ponderado", §6)."""
+
+    trimestre: int
+    # Σ vigencia.meta_anual of the SUMA metas only (never adds Porcentaje-type metas).
+    suma_meta_anual: Decimal
+    # Σ avance absoluto of the SUMA metas (a blank avance adds 0).
+    suma_avance_absoluto: Decimal
+    # Σ avance absoluto / Σ meta anual × 100, exact (seed 000: 50.35 %, not the printed
+    # 50.11 % that adds rounded rows).
+    ponderado: Porcentaje
+    # The quarter over the SUMA metas: Σ P, Σ R (None if nothing captured) and Σ R / Σ P.
+    programado_trimestre: Decimal
+    realizado_trimestre: Decimal | None
+    porcentaje_trimestral: Porcentaje
+    # Each row's ponderado (avance absoluto / suma_meta_anual), in the order of `filas`;
+    # empty for non-SUMA metas, which do not take part in the weighting.
+    ponderados: tuple[Porcentaje, ...] = ()
+
+
+def calcular_totales(filas: Sequence[tuple[DatosMeta, CalculoMeta]], *, trimestre: int) -> Totales:
+    """Compute the totals row and per-row ponderado of a report (DOMAIN.md §4, §6)."""
+    _validar_trimestre(trimestre)
+    suma_meta = CERO
+    suma_absoluto = CERO
+    suma_p = CERO
+    suma_r: Decimal | None = None
+    sin_captura = False
+    for datos, calculo in filas:
+        if calculo.trimestre != trimestre:
+            raise ValueError(
+                f"calcular_totales: una fila es del trimestre {calculo.trimestre}, "
+                f"no del {trimestre}."
+            )
+        if datos.tipo is not TipoAcumulacion.SUMA:
+            continue
+        suma_meta += calculo.vigencia.meta_anual
+        suma_absoluto += calculo.avance_absoluto or CERO
+        suma_p += calculo.programado_trimestre
+        if calculo.realizado_trimestre is not None:
+            suma_r = (suma_r or CERO) + calculo.realizado_trimestre
+        sin_captura = sin_captura or calculo.porcentaje_trimestral.estado is Estado.SIN_CAPTURA
+    ponderados = tuple(
+        porcentaje_ponderado(calculo.avance_absoluto, suma_meta)
+        if datos.tipo is TipoAcumulacion.SUMA
+        else PORCENTAJE_VACIO
+        for datos, calculo in filas
+    )
+    return Totales(
+        trimestre=trimestre,
+        suma_meta_anual=suma_meta,
+        suma_avance_absoluto=suma_absoluto,
+        ponderado=porcentaje_ponderado(suma_absoluto, suma_meta),
+        programado_trimestre=suma_p,
+        realizado_trimestre=suma_r,
+        porcentaje_trimestral=porcentaje(suma_r, suma_p, vencido=sin_captura),
+        ponderados=ponderados,
+    )
