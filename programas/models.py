@@ -373,10 +373,27 @@ class Asignacion(models.Model):
         verbose_name = "asignación"
         verbose_name_plural = "asignaciones"
         constraints = [
+            # One constraint per scope level: NULLs are distinct in a plain unique index, and
+            # SQLite has no NULLS NOT DISTINCT.
             models.UniqueConstraint(
-                fields=["usuario", "rol", "ramo", "programa", "unidad"],
-                name="programas_asignacion_unica",
-                nulls_distinct=False,
+                fields=["usuario", "rol"],
+                condition=Q(rol="PLANEACION"),
+                name="programas_asignacion_planeacion_unica",
+            ),
+            models.UniqueConstraint(
+                fields=["usuario", "rol", "unidad"],
+                condition=Q(unidad__isnull=False),
+                name="programas_asignacion_unidad_unica",
+            ),
+            models.UniqueConstraint(
+                fields=["usuario", "rol", "programa"],
+                condition=Q(programa__isnull=False),
+                name="programas_asignacion_programa_unica",
+            ),
+            models.UniqueConstraint(
+                fields=["usuario", "rol", "ramo"],
+                condition=Q(ramo__isnull=False),
+                name="programas_asignacion_ramo_unica",
             ),
             models.CheckConstraint(
                 name="programas_asignacion_alcance_coherente",
