@@ -1,5 +1,15 @@
 from django.urls import path
 
+from avances import views
+
 app_name = "avances"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inicio, name="inicio"),
+    path("captura/<int:unidad_id>/<int:trimestre>/", views.captura, name="captura"),
+    path("metas/<int:meta_id>/historial/", views.historial, name="historial"),
+    path("periodos/", views.periodos, name="periodos"),
+    path("asignaciones/", views.asignaciones, name="asignaciones"),
+    path("asignaciones/usuarios/nuevo/", views.usuario_nuevo, name="usuario_nuevo"),
+    path("asignaciones/<int:pk>/eliminar/", views.asignacion_eliminar, name="asignacion_eliminar"),
+]
