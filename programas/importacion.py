@@ -441,8 +441,11 @@ def _cortar_codigos(texto: str) -> list[str]:
 # Reading the workbook
 
 
-def _leer_hojas(libro, plan: Plan) -> dict[str, Hoja]:
-    """Map every known sheet to its header and rows; warn about unknown sheets and columns."""
+def _leer_hojas(libro, plan: Plan, *, solo: set[str] | None = None) -> dict[str, Hoja]:
+    """Map every known sheet to its header and rows; warn about unknown sheets and columns.
+
+    `solo`: the sheets this kind of upload may carry; any other is ignored with a warning.
+    """
     hojas: dict[str, Hoja] = {}
     canonicas = {normalizar(n): n for n in COLUMNAS}
     for ws in libro.worksheets:
@@ -452,6 +455,14 @@ def _leer_hojas(libro, plan: Plan) -> dict[str, Hoja]:
                 plan.advertencias.append(
                     ErrorImportacion(ws.title, None, "", "hoja desconocida; se ignora.")
                 )
+            continue
+        if solo is not None and clave not in solo:
+            plan.advertencias.append(
+                ErrorImportacion(
+                    ws.title, None, "",
+                    "en la hoja de captura solo se cargan avances; esta hoja se ignora.",
+                )
+            )  # fmt: skip
             continue
         if clave in hojas:
             plan.errores.append(
@@ -1299,22 +1310,15 @@ def analizar_libro(archivo, *, ejercicio: int, unidades_permitidas=None) -> Plan
         plan.errores.append(ErrorImportacion("archivo", None, "", exc.mensaje))
         return plan
     try:
-        hojas = _leer_hojas(libro, plan)
+        hojas = _leer_hojas(libro, plan, solo=None if modo == "libro" else {"avances"})
     finally:
         libro.close()
     if unidades_permitidas is not None:
         unidades_permitidas = {int(u) for u in unidades_permitidas}
-        for clave in list(hojas):
-            if clave != "avances":
-                plan.advertencias.append(
-                    ErrorImportacion(hojas[clave].nombre, None, "",
-                                     "en la hoja de captura solo se cargan avances; esta hoja "
-                                     "se ignora.")
-                )  # fmt: skip
-                del hojas[clave]
         if "avances" not in hojas and not plan.errores:
-            plan.errores.append(ErrorImportacion("avances", None, "",
-                                                 "falta la hoja avances en el libro."))  # fmt: skip
+            plan.errores.append(
+                ErrorImportacion("avances", None, "", "falta la hoja avances en el libro.")
+            )
     elif "metas" not in hojas and not any(e.hoja.lower() == "metas" for e in plan.errores):
         plan.errores.append(
             ErrorImportacion("metas", None, "", "falta la hoja metas (obligatoria).")

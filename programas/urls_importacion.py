@@ -1,5 +1,21 @@
 from django.urls import path
 
+from programas import views_importacion as views
+
 app_name = "importacion"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("libro/subir/", views.subir_libro, name="subir"),
+    path("libro/<int:anio>/descargar/", views.exportar, name="exportar"),
+    path("captura/", views.captura, name="captura"),
+    path("captura/subir/", views.subir_captura, name="captura_subir"),
+    path(
+        "captura/<int:unidad_id>/<int:trimestre>/descargar/",
+        views.descargar_captura,
+        name="captura_descargar",
+    ),
+    path("previa/<str:token>/", views.previa, name="previa"),
+    path("previa/<str:token>/confirmar/", views.confirmar, name="confirmar"),
+    path("previa/<str:token>/cancelar/", views.cancelar, name="cancelar"),
+]
