@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, IntegerField, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from avances.bloqueo import TrimestreBloqueado, exigir_meses_abiertos, mapa_autorizados
@@ -280,9 +281,13 @@ def _guardar(*, unidad, celdas: list[CeldaCaptura], usuario, dia) -> ResultadoCa
                 output_field=IntegerField(),
             ),
         ).update(
-            realizado=Case(
-                *[When(pk=pk, then=Value(c.realizado)) for pk, c in lote],
-                output_field=DecimalField(**DECIMAL),
+            # The CAST types a CASE whose branches are all NULL (PostgreSQL reads it as text).
+            realizado=Cast(
+                Case(
+                    *[When(pk=pk, then=Value(c.realizado)) for pk, c in lote],
+                    output_field=DecimalField(**DECIMAL),
+                ),
+                DecimalField(**DECIMAL),
             ),
             observaciones=Case(
                 *[
