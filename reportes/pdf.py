@@ -23,6 +23,7 @@ import weasyprint  # loaded once per process, on purpose
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from reportes import pdf_hijo
 from reportes.exporters.base import Documento, Hoja
 
 # Below this many sheets a pool costs more (start-up, pickling) than it saves.
@@ -50,17 +51,6 @@ def html_de(documento: Documento, hojas: list[Hoja] | None = None) -> str:
 def pdf_de_html(html: str) -> bytes:
     """Lay out one HTML document with WeasyPrint (the only expensive step)."""
     return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def _pdf_de_html_en_hijo(html: str, base_url: str) -> tuple[bytes, int]:
-    """Pool task: no Django inside the child, only WeasyPrint on ready-made HTML."""
-    documento = weasyprint.HTML(string=html, base_url=base_url).render()
-    return documento.write_pdf(), len(documento.pages)
-
-
-def _inicializar_hijo() -> None:
-    # Import WeasyPrint (and its fonts/fontconfig) once per child, before the first task.
-    import weasyprint as _  # noqa: F401
 
 
 def unir_pdfs(partes: list[bytes]) -> bytes:
@@ -100,13 +90,13 @@ def renderizar_pdf(
     base_url = str(settings.BASE_DIR)
     contexto = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        max_workers=min(workers, total), mp_context=contexto, initializer=_inicializar_hijo
+        max_workers=min(workers, total), mp_context=contexto, initializer=pdf_hijo.inicializar
     ) as pool:
         futuros = {
-            pool.submit(_pdf_de_html_en_hijo, html, base_url): i for i, html in enumerate(htmls)
+            pool.submit(pdf_hijo.pdf_de_html, html, base_url): i for i, html in enumerate(htmls)
         }
         for hechas, futuro in enumerate(as_completed(futuros), 1):
-            resultado[futuros[futuro]] = futuro.result()[0]
+            resultado[futuros[futuro]] = futuro.result()
             if progreso:
                 progreso(hechas, total)
     return unir_pdfs([r for r in resultado if r is not None])

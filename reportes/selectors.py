@@ -17,11 +17,11 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from avances.models import Avance, EventoFirma, TrimestreFirma
+from avances.firmas import firmantes_por_par
+from avances.models import Avance, TrimestreFirma
 from programas import formulas
 from programas.models import (
     Ejercicio,
-    LineaPMD,
     Meta,
     Presupuesto,
     Programa,
@@ -104,6 +104,7 @@ class Seccion:
     firmantes: list[Firmante]
     firmado: bool  # the quarter is AUTORIZADO for this pair
     snapshot_hash: str
+    codigo_verificacion: str = ""
     totales: formulas.Totales | None = None
 
     @property
@@ -230,30 +231,6 @@ def _firmantes_por_defecto(ramo: dict, programa: dict, unidad: dict) -> list[Fir
     ]
 
 
-_ACCION_ROL = {
-    EventoFirma.Accion.ENVIAR: 0,
-    EventoFirma.Accion.REVISAR: 1,
-    EventoFirma.Accion.AUTORIZAR: 2,
-}
-
-
-def _firmantes_firmados(por_defecto: list[Firmante], eventos: list[dict]) -> list[Firmante]:
-    """Replace each box with the signer recorded in the workflow (after the last reopening)."""
-    firmantes = list(por_defecto)
-    vigentes: dict[int, dict] = {}
-    for evento in eventos:  # ordered by fecha, id
-        if evento["accion"] == EventoFirma.Accion.REABRIR:
-            vigentes.clear()
-        elif evento["accion"] in _ACCION_ROL:
-            vigentes[_ACCION_ROL[evento["accion"]]] = evento
-    for indice, evento in vigentes.items():
-        base = firmantes[indice]
-        firmantes[indice] = Firmante(
-            base.rol, base.titulo, evento["nombre"], evento["cargo"], evento["fecha"]
-        )
-    return firmantes
-
-
 def reporte_datos(
     *,
     anio: int,
@@ -370,14 +347,9 @@ def reporte_datos(
             estado=TrimestreFirma.Estado.AUTORIZADO,
         ).values("id", "programa_id", "unidad_id", "snapshot_hash")
     }
-    eventos: dict[int, list[dict]] = defaultdict(list)
-    if firmas:
-        for evento in (
-            EventoFirma.objects.filter(firma_id__in=[f["id"] for f in firmas.values()])
-            .order_by("fecha", "id")
-            .values("firma_id", "accion", "nombre", "cargo", "fecha")
-        ):
-            eventos[evento["firma_id"]].append(evento)
+    # Signature boxes as the sign-off workflow records them (avances.firmas): who signed,
+    # with cargo and date, or the responsable on record while a step is unsigned.
+    cajas = firmantes_por_par({(m["programa_id"], m["unidad_id"]) for m in metas}, trimestre)
 
     # Build the sections in the order of the formats: ramo, programa, unidad, meta.
     por_par: dict[tuple[int, int], list[dict]] = defaultdict(list)
@@ -428,9 +400,13 @@ def reporte_datos(
                 )
             )
         firma = firmas.get(par)
-        firmantes = _firmantes_por_defecto(ramo, programa, unidad)
-        if firma:
-            firmantes = _firmantes_firmados(firmantes, eventos.get(firma["id"], []))
+        firmas_par = cajas.get(par)
+        if firmas_par is not None:
+            firmantes = [
+                Firmante(f.rol, f.titulo, f.nombre, f.cargo, f.fecha) for f in firmas_par.firmantes
+            ]
+        else:
+            firmantes = _firmantes_por_defecto(ramo, programa, unidad)
         seccion = Seccion(
             ramo_id=ramo["id"],
             ramo_clave=ramo["clave"],
@@ -449,6 +425,7 @@ def reporte_datos(
             firmantes=firmantes,
             firmado=firma is not None,
             snapshot_hash=firma["snapshot_hash"] if firma else "",
+            codigo_verificacion=firmas_par.codigo_verificacion if firmas_par else "",
         )
         seccion.totales = formulas.calcular_totales(
             [(f.datos, f.calculo) for f in filas], trimestre=trimestre
@@ -529,6 +506,46 @@ def reporte_datos(
     )
 
 
-def lineas_de_ejercicio(anio: int) -> dict[str, str]:
-    """Return {código: nombre} of the ejercicio's PMD (one query)."""
-    return dict(LineaPMD.objects.filter(ejercicio__anio=anio).values_list("codigo", "nombre"))
+@dataclass(frozen=True)
+class AlcanceClaves:
+    ramo_id: int | None = None
+    programa_id: int | None = None
+    unidad_id: int | None = None
+
+
+def resolver_claves(
+    *, anio: int, ramo: str | None = None, programa: str | None = None, unidad: str | None = None
+) -> AlcanceClaves:
+    """Turn the claves of a ramo and optionally its programa / unidad into ids.
+
+    Raises AlcanceVacio with a Spanish message naming the clave that does not exist.
+    """
+    if not Ejercicio.objects.filter(anio=anio).exists():
+        raise AlcanceVacio(f"No existe el ejercicio {anio}.")
+    if ramo is None:
+        if programa or unidad:
+            raise AlcanceVacio("Para indicar --programa o --unidad indique también --ramo.")
+        return AlcanceClaves()
+    ramo_id = (
+        Ramo.objects.filter(ejercicio__anio=anio, clave=ramo).values_list("id", flat=True).first()
+    )
+    if ramo_id is None:
+        raise AlcanceVacio(f"No existe el ramo «{ramo}» en el ejercicio {anio}.")
+    programa_id = unidad_id = None
+    if programa is not None:
+        programa_id = (
+            Programa.objects.filter(ramo_id=ramo_id, clave=programa)
+            .values_list("id", flat=True)
+            .first()
+        )
+        if programa_id is None:
+            raise AlcanceVacio(f"No existe el programa «{programa}» en el ramo {ramo} ({anio}).")
+    if unidad is not None:
+        unidad_id = (
+            UnidadEjecutora.objects.filter(ramo_id=ramo_id, clave=unidad)
+            .values_list("id", flat=True)
+            .first()
+        )
+        if unidad_id is None:
+            raise AlcanceVacio(f"No existe la unidad «{unidad}» en el ramo {ramo} ({anio}).")
+    return AlcanceClaves(ramo_id, programa_id, unidad_id)

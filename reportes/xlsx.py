@@ -155,6 +155,8 @@ def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str) -> None:
                     celda.value = texto_seguro(linea)
                     if desplazamiento in (0, 2):
                         celda.font = NEGRITA
+    if hoja.verificacion:
+        ws.cell(row=fila + 7, column=1, value=f"Código de verificación: {hoja.verificacion}")
     anchos = max(hoja.tablas, key=lambda t: t.columnas).anchos
     for i, ancho in enumerate(anchos, 1):
         ws.column_dimensions[get_column_letter(i)].width = max(4.0, ancho * 1.25)

@@ -75,6 +75,7 @@ class Hoja:
     notas: list[str] = field(default_factory=list)  # legend lines
     pie: str = ""  # running footer text (format · unidad · period)
     encabezado_institucional: list[str] = field(default_factory=list)  # e.g. TESORERÍA
+    verificacion: str = ""  # verification code of the authorized quarter
 
 
 @dataclass

@@ -203,6 +203,7 @@ def _tmm_f004(datos: DatosReporte, *, mensual: bool) -> Documento:
                 datos=_datos_encabezado(s),
                 tablas=[Tabla(anchos, encabezado, filas, clase="mensual" if mensual else "")],
                 firmantes=s.firmantes,
+                verificacion=s.codigo_verificacion,
                 notas=[
                     "P = Programado, A = Alcanzado. Los trimestres posteriores al reportado "
                     "quedan en blanco. N/P = no programado. Semáforo sobre el cumplimiento "
@@ -318,6 +319,7 @@ def construir_poa_trimestral(datos: DatosReporte) -> Documento:
                 ],
                 tablas=[Tabla(anchos, encabezado, filas, clase="poa")],
                 firmantes=[director],
+                verificacion=s.codigo_verificacion,
                 notas=[
                     "U.M. = Unidad de Medida, Cant = Cantidad, P = Programado, R = Realizado, "
                     "P/R = porcentaje realizado sobre programado, N/P = No Programado. "
@@ -426,6 +428,7 @@ def construir_avance_trimestre(datos: DatosReporte) -> Documento:
                 datos=_encabezado_tesoreria(s),
                 tablas=[Tabla(anchos, encabezado, filas, clase="tesoreria")],
                 firmantes=s.firmantes,
+                verificacion=s.codigo_verificacion,
                 pie=_pie(f"Avance del {ordinal.lower()} trimestre", s, datos.periodo),
             )
         )
@@ -508,6 +511,7 @@ def construir_estimacion_avances(datos: DatosReporte) -> Documento:
                 datos=_encabezado_tesoreria(s),
                 tablas=[Tabla(anchos, encabezado, filas, clase="estimacion")],
                 firmantes=s.firmantes,
+                verificacion=s.codigo_verificacion,
                 notas=[
                     "VARIACIÓN = REALIZADO − PROGRAMADO; las cifras negativas van entre "
                     "paréntesis. El total suma los meses (las acciones en porcentaje toman el "
@@ -746,6 +750,7 @@ def construir_cronograma(datos: DatosReporte) -> Documento:
                 ],
                 tablas=[Tabla(anchos, encabezado, filas, clase="cronograma")],
                 firmantes=s.firmantes,
+                verificacion=s.codigo_verificacion,
                 notas=[
                     "X = mes con meta programada. Índice de eficiencia = Actividades logradas / "
                     "Actividades programadas × 100, acumulado desde el inicio de la vigencia "

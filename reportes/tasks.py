@@ -1,0 +1,73 @@
+"""Report jobs on Celery: render a (large) report in the background with progress."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from celery import shared_task
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+
+from reportes.alcance import parametros_para_usuario
+from reportes.exporters import EXPORTADORES
+from reportes.models import TrabajoReporte
+from reportes.selectors import AlcanceVacio
+
+logger = logging.getLogger("poa.reportes")
+Estado = TrabajoReporte.Estado
+
+
+def carpeta_trabajos() -> Path:
+    return Path(settings.MEDIA_ROOT) / "reportes" / "trabajos"
+
+
+@shared_task(name="reportes.generar_reporte")
+def generar_reporte(trabajo_id: int) -> str:
+    """Render job `trabajo_id`, re-checking the requester's scope; return its final state."""
+    trabajo = TrabajoReporte.objects.select_related("usuario").get(pk=trabajo_id)
+    exportador = EXPORTADORES.get(trabajo.reporte)
+    p = trabajo.parametros
+    TrabajoReporte.objects.filter(pk=trabajo.pk).update(estado=Estado.EN_PROCESO)
+
+    def progreso(hechas: int, total: int) -> None:
+        TrabajoReporte.objects.filter(pk=trabajo.pk).update(hechas=hechas, total=total)
+
+    try:
+        if exportador is None or not trabajo.usuario.is_active:
+            raise Http404
+        # The permission is checked again here: the user's scope may have changed since.
+        params = parametros_para_usuario(
+            trabajo.usuario,
+            anio=p["ejercicio"],
+            trimestre=p["trimestre"],
+            tipo=p["tipo"],
+            ramo_id=p.get("ramo"),
+            programa_id=p.get("programa"),
+            unidad_id=p.get("unidad"),
+        )
+        nombre, content_type, contenido = exportador.render(params, progreso=progreso)
+    except Http404:
+        mensaje = "El reporte ya no está en su ámbito."
+    except AlcanceVacio as error:
+        mensaje = error.mensaje
+    except Exception:  # noqa: BLE001 - the job must end in a state the user can see
+        logger.exception("Falló el trabajo de reporte %s", trabajo.pk)
+        mensaje = "No se pudo generar el reporte; avise a Planeación."
+    else:
+        carpeta = carpeta_trabajos() / str(trabajo.pk)
+        carpeta.mkdir(parents=True, exist_ok=True)
+        (carpeta / nombre).write_bytes(contenido)
+        TrabajoReporte.objects.filter(pk=trabajo.pk).update(
+            estado=Estado.TERMINADO,
+            archivo=str((carpeta / nombre).relative_to(settings.MEDIA_ROOT)),
+            nombre_archivo=nombre,
+            content_type=content_type,
+            terminado=timezone.now(),
+        )
+        return Estado.TERMINADO
+    TrabajoReporte.objects.filter(pk=trabajo.pk).update(
+        estado=Estado.ERROR, mensaje=mensaje, terminado=timezone.now()
+    )
+    return Estado.ERROR
