@@ -449,17 +449,20 @@ def _rechazar_rol(accion, programa, unidad, usuario):
 def _error_de_estado(firma: TrimestreFirma, regla: Regla) -> FirmaRechazada:
     """A repeated request ("ya fue autorizado") or an out-of-order one, with who did what."""
     ultimo = firma.eventos.order_by("-fecha", "-id").first()
-    detalle = ""
+    cuando = ""
     if ultimo is not None:
-        fecha = timezone.localtime(ultimo.fecha).strftime("%d/%m/%Y %H:%M")
-        detalle = f" ({ultimo.get_accion_display().lower()} {ultimo.nombre}, {fecha})"
+        cuando = f"{ultimo.nombre} el {timezone.localtime(ultimo.fecha):%d/%m/%Y %H:%M}"
     if firma.estado in ESTADO_TRAS.get(regla.accion, ()):
         participio = {
             Accion.ENVIAR: "enviado",
             Accion.REVISAR: "revisado",
             Accion.AUTORIZAR: "autorizado",
         }[regla.accion]
-        return FirmaRepetida(f"El trimestre ya fue {participio}{detalle}; no se registró nada.")
+        quien = f" por {cuando}" if ultimo is not None and ultimo.accion == regla.accion else ""
+        return FirmaRepetida(f"El trimestre ya fue {participio}{quien}; no se registró nada.")
+    detalle = ""
+    if ultimo is not None:
+        detalle = f" (último movimiento: {ultimo.get_accion_display()}, {cuando})"
     return FirmaRechazada(
         f"No se puede {regla.verbo}: el trimestre está «{firma.get_estado_display()}»{detalle}."
     )

@@ -1,0 +1,230 @@
+"""Sign-off screens: inbox, per-report panel, actions, Planeación's board and `/verificar/`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from avances import firmas, selectors_firma
+from avances.models import EventoFirma, TrimestreFirma
+from programas.models import Ejercicio, Programa, Ramo, UnidadEjecutora
+from programas.scope import exigir_planeacion, metas_visibles
+
+Accion = EventoFirma.Accion
+ETIQUETAS_ACCION = {
+    Accion.ENVIAR: "Enviar a revisión (Elaboró)",
+    Accion.REVISAR: "Marcar como revisado (Revisó)",
+    Accion.AUTORIZAR: "Autorizar (Autorizó)",
+    Accion.DEVOLVER: "Devolver con comentario",
+    Accion.REABRIR: "Reabrir trimestre",
+}
+
+
+def _ejercicio_de(request) -> Ejercicio | None:
+    """The ejercicio chosen with ?ejercicio=<id>, else the latest one."""
+    valor = request.GET.get("ejercicio", "")
+    if valor.isdigit():
+        elegido = Ejercicio.objects.filter(pk=int(valor)).first()
+        if elegido:
+            return elegido
+    return Ejercicio.objects.order_by("-anio").first()
+
+
+def url_pdf(programa_id: int, unidad_id: int, trimestre: int) -> str:
+    """Link to the quarter's PDF (reports engineer's `reportes:descargar`), if installed."""
+    consulta = f"formato=pdf&programa={programa_id}&unidad={unidad_id}&trimestre={trimestre}"
+    intentos = (
+        {"kwargs": {"programa_id": programa_id, "unidad_id": unidad_id, "trimestre": trimestre}},
+        {"args": [programa_id, unidad_id, trimestre]},
+        {},
+    )
+    for intento in intentos:
+        try:
+            url = reverse("reportes:descargar", **intento)
+        except NoReverseMatch:
+            continue
+        return url if intento else f"{url}?{consulta}"
+    return ""
+
+
+def _reporte_para_usuario(user, programa_id: int, unidad_id: int, trimestre: int):
+    """Resolve a (programa, unidad) report inside the user's scope; 404 otherwise."""
+    if not 1 <= trimestre <= 4:
+        raise Http404("Trimestre inválido.")
+    if not metas_visibles(user).filter(programa_id=programa_id, unidad_id=unidad_id).exists():
+        raise Http404("No existe o no está en su ámbito.")
+    programa = Programa.objects.select_related("ramo__ejercicio").get(pk=programa_id)
+    unidad = UnidadEjecutora.objects.get(pk=unidad_id)
+    return programa, unidad
+
+
+@login_required
+def bandeja(request):
+    """What waits for the user's signature, with the actions that need no comment."""
+    ejercicio = _ejercicio_de(request)
+    if ejercicio is None:
+        return render(request, "avances/sin_ejercicio.html", status=200)
+    datos = selectors_firma.bandeja(request.user, ejercicio)
+    for grupo in (datos.por_enviar, datos.por_revisar, datos.por_autorizar):
+        for r in grupo:
+            r.url_pdf = url_pdf(r.programa_id, r.unidad_id, r.trimestre)
+    contexto = {
+        "ejercicio": ejercicio,
+        "ejercicios": Ejercicio.objects.order_by("-anio"),
+        "bandeja": datos,
+        "etiquetas": ETIQUETAS_ACCION,
+    }
+    return render(request, "avances/firma_bandeja.html", contexto)
+
+
+@login_required
+def panel(request, programa_id: int, unidad_id: int, trimestre: int):
+    """One report: its state, what is missing, its figures, its history and the actions."""
+    programa, unidad = _reporte_para_usuario(request.user, programa_id, unidad_id, trimestre)
+    firma = TrimestreFirma.objects.filter(
+        programa=programa, unidad=unidad, trimestre=trimestre
+    ).first()
+    estado = firma.estado if firma else TrimestreFirma.Estado.BORRADOR
+    acciones = firmas.acciones_posibles(request.user, estado, programa=programa, unidad=unidad)
+    faltantes = (
+        firmas.faltantes_para_enviar(programa=programa, unidad=unidad, trimestre=trimestre)
+        if estado == TrimestreFirma.Estado.BORRADOR
+        else []
+    )
+    contexto = {
+        "programa": programa,
+        "ramo": programa.ramo,
+        "unidad": unidad,
+        "trimestre": trimestre,
+        "nombre_trimestre": firmas.NOMBRES_TRIMESTRE[trimestre],
+        "firma": firma,
+        "estado": estado,
+        "estado_display": TrimestreFirma.Estado(estado).label,
+        "version": firma.version if firma else 1,
+        "eventos": list(firma.eventos.select_related(None).order_by("fecha", "id"))
+        if firma
+        else [],
+        "faltantes": faltantes,
+        "acciones": [(a, ETIQUETAS_ACCION[a]) for a in acciones],
+        "firmantes": firmas.firmantes(programa, unidad, trimestre),
+        "filas": selectors_firma.resumen(programa, unidad, trimestre),
+        "meses": [firmas.NOMBRES_MES[m - 1] for m in range(3 * trimestre - 2, 3 * trimestre + 1)],
+        "url_pdf": url_pdf(programa.pk, unidad.pk, trimestre),
+        "url_captura": _url_captura(unidad.pk, trimestre),
+        "url_verificar": reverse("firmas:verificar", args=[firma.codigo_verificacion])
+        if firma and firma.codigo_verificacion
+        else "",
+    }
+    return render(request, "avances/firma_panel.html", contexto)
+
+
+def _url_captura(unidad_id: int, trimestre: int) -> str:
+    try:
+        return reverse("avances:captura", args=[unidad_id, trimestre])
+    except NoReverseMatch:
+        return ""
+
+
+@require_POST
+@login_required
+def accion(request, programa_id: int, unidad_id: int, trimestre: int):
+    """Take one sign-off step (POST: accion, comentario, version); 403 for the wrong role."""
+    programa, unidad = _reporte_para_usuario(request.user, programa_id, unidad_id, trimestre)
+    nombre = request.POST.get("accion", "")
+    version = request.POST.get("version", "")
+    panel_url = reverse("firmas:panel", args=[programa.pk, unidad.pk, trimestre])
+    destino = request.POST.get("siguiente", "")
+    if not url_has_allowed_host_and_scheme(
+        destino, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        destino = panel_url
+    if nombre not in firmas.REGLAS:
+        messages.error(request, "Acción desconocida; no se registró nada.")
+        return HttpResponseRedirect(panel_url)
+    try:
+        firma = firmas.ejecutar_accion(
+            nombre,
+            programa=programa,
+            unidad=unidad,
+            trimestre=trimestre,
+            usuario=request.user,
+            comentario=request.POST.get("comentario", ""),
+            version=int(version) if version.isdigit() else None,
+        )
+    except firmas.FirmaNoPermitida as exc:
+        raise PermissionDenied(exc.mensaje) from exc
+    except firmas.FirmaRepetida as exc:
+        messages.warning(request, exc.mensaje)
+        return HttpResponseRedirect(destino)
+    except firmas.FirmaRechazada as exc:
+        messages.error(request, exc.mensaje)
+        for faltante in exc.faltantes[:20]:
+            messages.error(request, faltante)
+        if len(exc.faltantes) > 20:
+            messages.error(request, f"… y {len(exc.faltantes) - 20} pendiente(s) más.")
+        return HttpResponseRedirect(panel_url)
+    textos = {
+        Accion.ENVIAR: "Trimestre enviado a revisión.",
+        Accion.REVISAR: "Trimestre revisado; se notificó al responsable del ramo.",
+        Accion.AUTORIZAR: f"Trimestre autorizado. Código de verificación: "
+        f"{firma.codigo_verificacion}.",
+        Accion.DEVOLVER: "Trimestre devuelto a borrador con su comentario.",
+        Accion.REABRIR: "Trimestre reabierto: vuelve a borrador y deberá firmarse de nuevo.",
+    }
+    messages.success(request, f"{programa.clave}/{unidad.clave} T{trimestre}: {textos[nombre]}")
+    return HttpResponseRedirect(destino)
+
+
+@login_required
+def tablero(request):
+    """Planeación: every (programa, unidad) report's state per quarter."""
+    exigir_planeacion(request.user)
+    ejercicio = _ejercicio_de(request)
+    if ejercicio is None:
+        return render(request, "avances/sin_ejercicio.html")
+    ramo_id = request.GET.get("ramo", "")
+    ramo_id = int(ramo_id) if ramo_id.isdigit() else None
+    estado = request.GET.get("estado", "")
+    if estado not in TrimestreFirma.Estado.values:
+        estado = ""
+    filas, conteos = selectors_firma.tablero(ejercicio, ramo_id=ramo_id, estado=estado)
+    contexto = {
+        "ejercicio": ejercicio,
+        "ejercicios": Ejercicio.objects.order_by("-anio"),
+        "ramos": Ramo.objects.filter(ejercicio=ejercicio).order_by("clave"),
+        "ramo_id": ramo_id,
+        "estado": estado,
+        "estados": TrimestreFirma.Estado.choices,
+        "filas": filas,
+        "conteos": [(q, conteos[q]) for q in range(1, 5)],
+    }
+    return render(request, "avances/firma_tablero.html", contexto)
+
+
+def verificar(request, codigo: str):
+    """Public check of a signed report's code: no login, only what the printed report shows."""
+    normalizado = firmas.normalizar_codigo(codigo)
+    if normalizado and normalizado != codigo:
+        return redirect("firmas:verificar", codigo=normalizado)
+    resultado = firmas.verificar_codigo(codigo)
+    status = 200 if resultado else 404
+    return render(
+        request,
+        "avances/firma_verificar.html",
+        {"resultado": resultado, "codigo": codigo},
+        status=status,
+    )
+
+
+def verificar_inicio(request):
+    """A form to type the code printed on the report."""
+    codigo = firmas.normalizar_codigo(request.GET.get("codigo", ""))
+    if codigo:
+        return redirect("firmas:verificar", codigo=codigo)
+    return render(request, "avances/firma_verificar.html", {"resultado": None, "codigo": ""})
