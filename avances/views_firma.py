@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from avances import firmas, selectors_firma
@@ -36,21 +36,23 @@ def _ejercicio_de(request) -> Ejercicio | None:
     return Ejercicio.objects.order_by("-anio").first()
 
 
-def url_pdf(programa_id: int, unidad_id: int, trimestre: int) -> str:
-    """Link to the quarter's PDF (reports engineer's `reportes:descargar`), if installed."""
-    consulta = f"formato=pdf&programa={programa_id}&unidad={unidad_id}&trimestre={trimestre}"
-    intentos = (
-        {"kwargs": {"programa_id": programa_id, "unidad_id": unidad_id, "trimestre": trimestre}},
-        {"args": [programa_id, unidad_id, trimestre]},
-        {},
+def url_pdf(programa_id: int, unidad_id: int, trimestre: int, anio: int) -> str:
+    """Link to the quarter's TMM-F004 PDF (`reportes:descargar`), empty if not installed."""
+    try:
+        url = reverse("reportes:descargar")
+    except NoReverseMatch:
+        return ""
+    consulta = urlencode(
+        {
+            "reporte": "tmm-f004",
+            "tipo": "pdf",
+            "ejercicio": anio,
+            "trimestre": trimestre,
+            "programa": programa_id,
+            "unidad": unidad_id,
+        }
     )
-    for intento in intentos:
-        try:
-            url = reverse("reportes:descargar", **intento)
-        except NoReverseMatch:
-            continue
-        return url if intento else f"{url}?{consulta}"
-    return ""
+    return f"{url}?{consulta}"
 
 
 def _reporte_para_usuario(user, programa_id: int, unidad_id: int, trimestre: int):
@@ -73,7 +75,7 @@ def bandeja(request):
     datos = selectors_firma.bandeja(request.user, ejercicio)
     for grupo in (datos.por_enviar, datos.por_revisar, datos.por_autorizar):
         for r in grupo:
-            r.url_pdf = url_pdf(r.programa_id, r.unidad_id, r.trimestre)
+            r.url_pdf = url_pdf(r.programa_id, r.unidad_id, r.trimestre, ejercicio.anio)
     contexto = {
         "ejercicio": ejercicio,
         "ejercicios": Ejercicio.objects.order_by("-anio"),
@@ -115,7 +117,7 @@ def panel(request, programa_id: int, unidad_id: int, trimestre: int):
         "firmantes": firmas.firmantes(programa, unidad, trimestre),
         "filas": selectors_firma.resumen(programa, unidad, trimestre),
         "meses": [firmas.NOMBRES_MES[m - 1] for m in range(3 * trimestre - 2, 3 * trimestre + 1)],
-        "url_pdf": url_pdf(programa.pk, unidad.pk, trimestre),
+        "url_pdf": url_pdf(programa.pk, unidad.pk, trimestre, programa.ramo.ejercicio.anio),
         "url_captura": _url_captura(unidad.pk, trimestre),
         "url_verificar": reverse("firmas:verificar", args=[firma.codigo_verificacion])
         if firma and firma.codigo_verificacion

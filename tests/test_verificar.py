@@ -146,3 +146,32 @@ def test_firmantes_batch_is_query_cheap(poa, personas, django_assert_num_queries
     assert sin_firmar.estado == Estado.BORRADOR and sin_firmar.codigo_verificacion == ""
     assert sin_firmar.firmantes[0].nombre == poa.unidad_a2.responsable_nombre
     assert sin_firmar.firmantes[0].fecha is None
+
+
+def test_pdf_of_authorized_quarter_shows_signers_and_a_code_verificar_accepts(
+    client, poa, personas
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from avances.views_firma import url_pdf
+
+    llevar_a(Estado.AUTORIZADO, poa, personas)
+    firma = TrimestreFirma.objects.get()
+    client.force_login(personas.responsable_ramo)
+    html = texto(client.get(reverse("firmas:panel", args=[poa.programa_a.pk, poa.unidad_a1.pk, 1])))
+    enlace = url_pdf(poa.programa_a.pk, poa.unidad_a1.pk, 1, 2022)
+    assert enlace and enlace.replace("&", "&amp;") in html
+    respuesta = client.get(enlace)
+    assert respuesta.status_code == 200
+    assert respuesta["Content-Type"] == "application/pdf"
+    pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(respuesta.content)).pages)
+    pdf = re.sub(r"\s+", " ", pdf)
+    for persona in (personas.responsable_unidad, personas.responsable_programa,
+                    personas.responsable_ramo):  # fmt: skip
+        assert persona.get_full_name().upper() in pdf.upper()
+    assert firma.codigo_verificacion in pdf
+    client.logout()
+    verificado = client.get(reverse("firmas:verificar", args=[firma.codigo_verificacion]))
+    assert "Vigente: coincide con lo firmado" in texto(verificado)
