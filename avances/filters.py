@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from programas.models import Ejercicio, Meta
+from programas.models import Meta
 from programas.scope import programas_visibles, ramos_visibles, unidades_visibles
 
 SEMAFOROS = [
@@ -26,14 +26,11 @@ TRIMESTRES = [
 
 
 class MetasFilter(django_filters.FilterSet):
-    """Scoped filters; `trimestre` and `semaforo` are inputs of the selector's computation."""
+    """Scoped filters; `trimestre` and `semaforo` are inputs of the selector's computation.
 
-    ejercicio = django_filters.ModelChoiceFilter(
-        queryset=Ejercicio.objects.all(),
-        field_name="unidad__ramo__ejercicio",
-        label="Ejercicio",
-        empty_label=None,
-    )
+    The ejercicio is chosen by the view (`?ejercicio=`) and scopes the queryset and choices.
+    """
+
     trimestre = django_filters.ChoiceFilter(
         choices=TRIMESTRES, method="calculado", label="Trimestre", empty_label=None
     )
@@ -57,7 +54,7 @@ class MetasFilter(django_filters.FilterSet):
 
     class Meta:
         model = Meta
-        fields = ["ejercicio", "trimestre", "ramo", "programa", "unidad", "semaforo", "q"]
+        fields = ["trimestre", "ramo", "programa", "unidad", "semaforo", "q"]
 
     def __init__(self, *args, usuario, ejercicio, **kwargs):
         super().__init__(*args, **kwargs)

@@ -520,7 +520,11 @@ class UnidadAtrasada:
 
 
 def unidades_atrasadas(
-    *, ejercicio: Ejercicio, trimestre: int, dia: date | None = None
+    *,
+    ejercicio: Ejercicio,
+    trimestre: int,
+    dia: date | None = None,
+    fecha_limite: date | None = None,
 ) -> tuple[list[UnidadAtrasada], date]:
     """Unidades with programmed months of the quarter still not captured (for Planeación).
 
@@ -529,7 +533,7 @@ def unidades_atrasadas(
     dia = dia or hoy()
     ultimo = ultimo_mes_capturable(ejercicio.anio, dia)
     meses = [m for m in formulas.meses_del_trimestre(trimestre) if m <= ultimo]
-    fecha, _ = fechas_limite(ejercicio)[trimestre]
+    fecha = fecha_limite or fechas_limite(ejercicio)[trimestre][0]
     if not meses:
         return [], fecha
     esperadas: dict[int, set] = defaultdict(set)
@@ -605,10 +609,13 @@ def _cambios_de(registros: list[dict], campos: dict[str, str], etiqueta_objeto) 
             cambios.append(Cambio(r["history_date"], usuario, f"Eliminado{sufijo}", "", "", "baja"))
             ultimo.pop(r["id"], None)
             continue
+        # A change whose creation was never recorded (rows bulk-created before history
+        # existed): the old value is unknown, not empty.
+        sin_origen = previo is None and r["history_type"] == "~"
         for campo, nombre in campos.items():
             antes = previo.get(campo) if previo else None
             ahora = r.get(campo)
-            if previo is None and ahora in (None, ""):
+            if previo is None and ahora in (None, "") and not sin_origen:
                 continue
             if previo is not None and antes == ahora:
                 continue
@@ -617,9 +624,9 @@ def _cambios_de(registros: list[dict], campos: dict[str, str], etiqueta_objeto) 
                     fecha=r["history_date"],
                     usuario=usuario,
                     campo=f"{nombre}{sufijo}",
-                    anterior=_texto(antes),
+                    anterior="sin registro previo" if sin_origen else _texto(antes),
                     nuevo=_texto(ahora),
-                    tipo="alta" if previo is None else "cambio",
+                    tipo="alta" if previo is None and not sin_origen else "cambio",
                 )
             )
         ultimo[r["id"]] = r

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from programas.models import Asignacion
 
@@ -40,7 +41,7 @@ class MetasTable(tables.Table):
             '{}<br><span class="ayuda">{}</span>{}',
             value,
             record["unidad_medida"],
-            format_html(' <span class="falta-obs">Falta justificación</span>')
+            mark_safe(' <span class="falta-obs">Falta justificación</span>')
             if record["falta_justificacion"]
             else "",
         )

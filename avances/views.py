@@ -82,7 +82,6 @@ class InicioView(LoginRequiredMixin, SingleTableMixin, FilterView):
         kwargs = super().get_filterset_kwargs(filterset_class)
         datos = QueryDict(mutable=True)
         datos.update(self.request.GET)
-        datos["ejercicio"] = str(self.ejercicio.pk)
         datos["trimestre"] = str(self.trimestre)
         kwargs["data"] = datos
         kwargs["usuario"] = self.request.user
@@ -133,11 +132,11 @@ class InicioView(LoginRequiredMixin, SingleTableMixin, FilterView):
                 .select_related("ramo")
                 .order_by("ramo__clave", "clave")[:60]
             ],
-            ejercicios=Ejercicio.objects.order_by("-anio"),
+            ejercicios=list(Ejercicio.objects.order_by("-anio").values("pk", "anio")),
         )
         if alcance.planeacion:
             atrasadas, _ = selectors.unidades_atrasadas(
-                ejercicio=self.ejercicio, trimestre=self.trimestre, dia=dia
+                ejercicio=self.ejercicio, trimestre=self.trimestre, dia=dia, fecha_limite=fecha
             )
             contexto["atrasadas"] = atrasadas
         return contexto

@@ -6,15 +6,13 @@ import html
 import re
 from datetime import date
 
-import pytest
 from django.utils import timezone
 
 from tests.factories import MetaFactory, ProgramaFactory, UnidadFactory
 
 
-@pytest.fixture
-def hoy_fijo(monkeypatch):
-    """Freeze the capture calendar's "today" (`timezone.localdate`); returns a setter."""
+def congelar_hoy(monkeypatch):
+    """Return a setter that freezes the capture calendar's "today" (`timezone.localdate`)."""
 
     def fijar(dia: date):
         monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dia)
@@ -23,15 +21,15 @@ def hoy_fijo(monkeypatch):
     return fijar
 
 
-def datos_rejilla(html: str) -> dict[str, str]:
+def datos_rejilla(pagina: str) -> dict[str, str]:
     """Read the grid form as the browser would post it (inputs, hidden fields, textareas)."""
     datos: dict[str, str] = {}
     for nombre, valor in re.findall(
-        r'<input[^>]*?name="([rv]-\d+-\d+)"[^>]*?value="([^"]*)"', html, flags=re.S
+        r'<input[^>]*?name="([rv]-\d+-\d+)"[^>]*?value="([^"]*)"', pagina, flags=re.S
     ):
         datos[nombre] = html.unescape(valor)
     for nombre, valor in re.findall(
-        r'<textarea[^>]*?name="(o-\d+-\d+)"[^>]*>(.*?)</textarea>', html, flags=re.S
+        r'<textarea[^>]*?name="(o-\d+-\d+)"[^>]*>(.*?)</textarea>', pagina, flags=re.S
     ):
         datos[nombre] = html.unescape(valor)
     return datos

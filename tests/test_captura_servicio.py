@@ -12,9 +12,14 @@ from avances.services import (
     avance_capturar,
     avances_guardar_rejilla,
 )
-from tests.captura_util import hoy_fijo, unidad_grande  # noqa: F401 (fixture)
+from tests.captura_util import congelar_hoy, unidad_grande
 
 D = Decimal
+
+
+@pytest.fixture
+def hoy_fijo(monkeypatch):
+    return congelar_hoy(monkeypatch)
 
 
 def _historia(meta, mes):
@@ -195,7 +200,9 @@ def test_saving_a_100_meta_grid_is_a_constant_number_of_queries(
     # 4 reads + INSERTs and history INSERTs in batches (SQLite: 999 parameters per statement)
     # + savepoint: no query per cell.
     with django_assert_max_num_queries(14):
-        resultado = avances_guardar_rejilla(unidad=unidad, celdas=celdas, usuario=personas.capturista)
+        resultado = avances_guardar_rejilla(
+            unidad=unidad, celdas=celdas, usuario=personas.capturista
+        )
     assert resultado.creados == 300
     versiones = {(c.meta_id, c.mes): 1 for c in celdas}
     celdas = [
@@ -203,7 +210,12 @@ def test_saving_a_100_meta_grid_is_a_constant_number_of_queries(
         for c in celdas
     ]
     with django_assert_max_num_queries(12):  # 4 reads, 1 conditional UPDATE, history batches
-        resultado = avances_guardar_rejilla(unidad=unidad, celdas=celdas, usuario=personas.capturista)
+        resultado = avances_guardar_rejilla(
+            unidad=unidad, celdas=celdas, usuario=personas.capturista
+        )
     assert resultado.actualizados == 300
-    assert Avance.objects.filter(meta__unidad=unidad, version=2, observaciones="revisado").count() == 300
+    assert (
+        Avance.objects.filter(meta__unidad=unidad, version=2, observaciones="revisado").count()
+        == 300
+    )
     assert Avance.history.filter(meta_id__in=[m.pk for m in metas]).count() == 600
