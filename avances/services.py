@@ -29,13 +29,14 @@ from avances.bloqueo import TrimestreBloqueado, exigir_meses_abiertos, mapa_auto
 from avances.calendario import meses_cerrados, ultimo_mes_capturable
 from avances.models import Avance, FechaLimite, Periodo
 from programas.models import DECIMAL, NOMBRES_MES, Asignacion, Meta, UnidadEjecutora
-from programas.numeros import LIMITE
 
 logger = logging.getLogger("poa.captura")
 
 MAX_OBSERVACIONES = 4000
-# What programas.numeros accepts (Avance.realizado is NUMERIC(18, 2), with room to spare).
-MAX_REALIZADO = LIMITE - Decimal("0.01")
+# 15 significant digits: SQLite stores NUMERIC values as 8-byte floats, exact only up to 15
+# digits, so a larger value could come back changed (999,999,999,999,999.99 reads back as
+# 1,000,000,000,000,000). Ten trillion is far above any municipal meta.
+MAX_REALIZADO = Decimal("9999999999999.99")
 _LOTE_UPDATE = 300  # cells per conditional UPDATE (keeps the SQL and its CASE lists small)
 
 Clave = tuple[int, int]  # (meta_id, mes)
@@ -133,7 +134,7 @@ def error_de_realizado(valor: Decimal | None) -> str | None:
     if valor < 0:
         return "El realizado no puede ser negativo."
     if valor > MAX_REALIZADO:
-        return "El valor es demasiado grande (máximo 999,999,999,999,999.99)."
+        return "El valor es demasiado grande (máximo 9,999,999,999,999.99)."
     if valor.as_tuple().exponent < -DECIMAL["decimal_places"]:
         return "Use como máximo 2 decimales."
     return None
