@@ -107,6 +107,12 @@ def _asignacion_de_consulta(c: Contexto) -> dict:
     return {"pk": Asignacion.objects.get(usuario=c.personas.consulta).pk}
 
 
+def _trabajo_del_capturista(c: Contexto) -> dict:
+    from tests.apoyo_reportes import trabajo_terminado
+
+    return {"pk": trabajo_terminado(c.personas.capturista).pk}
+
+
 MATRIZ: dict[str, Ruta] = {
     # --- Autenticación ------------------------------------------------------------------
     "login": Ruta(esperado=todos(302, anonimo=200)),  # logged-in users are sent home
@@ -128,6 +134,30 @@ MATRIZ: dict[str, Ruta] = {
     ),
     # --- firmas (sign-off engineer) -----------------------------------------------------
     # --- reportes (reports engineer) ------------------------------------------------------
+    "reportes:index": Ruta(esperado=todos(200)),
+    # Without ramo the export is narrowed to each persona's own metas (ajeno: unidad B1).
+    "reportes:descargar": Ruta(
+        esperado=todos(200), query="?reporte=tmm-f004&tipo=xlsx&ejercicio=2022&trimestre=1"
+    ),
+    "reportes:generar": Ruta(
+        esperado=en_ambito(302),
+        metodo="post",
+        datos=lambda c: {
+            "reporte": "tmm-f004",
+            "tipo": "xlsx",
+            "ejercicio": 2022,
+            "trimestre": 1,
+            "unidad": c.poa.unidad_a1.pk,
+        },  # fmt: skip
+    ),
+    # A job is its requester's only (the capturista's here): anyone else gets 404.
+    "reportes:trabajo": Ruta(kwargs=_trabajo_del_capturista, esperado=estados(404, capturista=200)),
+    "reportes:trabajo_estado": Ruta(
+        kwargs=_trabajo_del_capturista, esperado=estados(404, capturista=200)
+    ),
+    "reportes:trabajo_descargar": Ruta(
+        kwargs=_trabajo_del_capturista, esperado=estados(404, capturista=200)
+    ),
     # --- programas / importacion (structure and import engineers) --------------------------
 }
 

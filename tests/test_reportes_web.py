@@ -1,0 +1,115 @@
+"""Reportes page and downloads: only in-scope choices, 404 outside, jobs with progress."""
+
+import pytest
+from django.urls import reverse
+
+from reportes.models import TrabajoReporte
+from reportes.templatetags.reportes_tags import url_descarga_de
+from tests.apoyo_reportes import libro, texto_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def _descarga(cliente, **params):
+    base = {"reporte": "tmm-f004", "tipo": "xlsx", "ejercicio": 2022, "trimestre": 1}
+    return cliente.get(reverse("reportes:descargar"), {**base, **params})
+
+
+def test_capturista_downloads_own_unidad_report(client, poa, personas):
+    client.force_login(personas.capturista)
+    respuesta = _descarga(client, unidad=poa.unidad_a1.pk)
+    assert respuesta.status_code == 200
+    assert "attachment" in respuesta["Content-Disposition"]
+    wb = libro(respuesta.content)
+    assert wb.sheetnames == [poa.unidad_a1.clave]
+
+
+def test_capturista_cannot_download_other_unidad_report(client, poa, personas):
+    client.force_login(personas.capturista)
+    assert _descarga(client, unidad=poa.unidad_b1.pk).status_code == 404
+    assert _descarga(client, ramo=poa.ramo_b.pk).status_code == 404
+    assert _descarga(client, programa=poa.programa_b.pk).status_code == 404
+
+
+def test_capturista_ramo_report_only_holds_own_metas(client, poa, personas):
+    client.force_login(personas.capturista)
+    respuesta = _descarga(client, ramo=poa.ramo_a.pk)
+    assert respuesta.status_code == 200
+    assert libro(respuesta.content).sheetnames == [poa.unidad_a1.clave]
+
+
+def test_planeacion_gets_the_whole_ramo_and_the_consolidated(client, poa, personas):
+    client.force_login(personas.planeacion)
+    wb = libro(_descarga(client, ramo=poa.ramo_a.pk).content)
+    assert wb.sheetnames == [poa.unidad_a1.clave, poa.unidad_a2.clave]
+    wb = libro(_descarga(client).content)
+    assert len(wb.sheetnames) == 3
+
+
+def test_bad_filters_show_a_message_not_an_error(client, poa, personas):
+    client.force_login(personas.planeacion)
+    respuesta = _descarga(client, trimestre=7)
+    assert respuesta.status_code == 302
+    pagina = client.get(respuesta["Location"])
+    assert "Revise los filtros del reporte" in pagina.content.decode()
+
+
+def test_reportes_page_offers_only_in_scope_choices(client, poa, personas):
+    client.force_login(personas.capturista)
+    html = client.get(reverse("reportes:index")).content.decode()
+    assert poa.unidad_a1.nombre in html
+    assert poa.unidad_a2.nombre not in html
+    assert poa.unidad_b1.nombre not in html and poa.ramo_b.nombre not in html
+    assert "consolidado del ejercicio" not in html
+    for exportador in ("tmm-f004", "poa-trimestral", "cronograma"):
+        assert f'value="{exportador}"' in html
+    client.force_login(personas.planeacion)
+    html = client.get(reverse("reportes:index")).content.decode()
+    assert poa.unidad_b1.nombre in html and "consolidado del ejercicio" in html
+
+
+def test_pdf_download_link_helper(client, poa, personas):
+    client.force_login(personas.responsable_unidad)
+    url = url_descarga_de(
+        "tmm-f004", "pdf", ejercicio=2022, trimestre=2, programa=poa.programa_a.pk,
+        unidad=poa.unidad_a1.pk,
+    )  # fmt: skip
+    respuesta = client.get(url)
+    assert respuesta.status_code == 200 and respuesta["Content-Type"] == "application/pdf"
+    assert "AVANCE FÍSICO PROGRAMÁTICO" in texto_pdf(respuesta.content)
+
+
+def test_background_job_renders_with_progress_and_rechecks_scope(client, poa, personas):
+    client.force_login(personas.planeacion)
+    respuesta = client.post(
+        reverse("reportes:generar"),
+        {"reporte": "tmm-f004", "tipo": "pdf", "ejercicio": 2022, "trimestre": 1,
+         "ramo": poa.ramo_a.pk},
+    )  # fmt: skip
+    trabajo = TrabajoReporte.objects.get()
+    assert respuesta["Location"] == reverse("reportes:trabajo", args=[trabajo.pk])
+    estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
+    assert estado["estado"] == "TERMINADO" and estado["porcentaje"] == 100
+    assert estado["hechas"] == estado["total"] == 2
+    archivo = client.get(estado["descarga"])
+    assert b"".join(archivo.streaming_content)[:4] == b"%PDF"
+    pagina = client.get(reverse("reportes:trabajo", args=[trabajo.pk])).content.decode()
+    assert "progressbar" in pagina and "Listo" in pagina
+    # Another user cannot see the job.
+    client.force_login(personas.capturista)
+    assert client.get(reverse("reportes:trabajo", args=[trabajo.pk])).status_code == 404
+
+
+def test_job_fails_cleanly_when_scope_was_lost(poa, personas):
+    from programas.models import Asignacion
+    from reportes.tasks import generar_reporte
+
+    trabajo = TrabajoReporte.objects.create(
+        usuario=personas.capturista,
+        reporte="tmm-f004",
+        parametros={"ejercicio": 2022, "trimestre": 1, "tipo": "pdf", "unidad": poa.unidad_a1.pk},
+    )
+    Asignacion.objects.filter(usuario=personas.capturista).delete()
+    assert generar_reporte(trabajo.pk) == "ERROR"
+    trabajo.refresh_from_db()
+    assert trabajo.mensaje == "El reporte ya no está en su ámbito." and not trabajo.archivo
