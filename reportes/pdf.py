@@ -17,6 +17,7 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pypdf
 import weasyprint  # loaded once per process, on purpose
@@ -24,7 +25,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from reportes import pdf_hijo
-from reportes.exporters.base import Documento, Hoja
+
+if TYPE_CHECKING:
+    from reportes.exporters.base import Documento, Hoja
 
 # Below this many sheets a pool costs more (start-up, pickling) than it saves.
 MINIMO_HOJAS_EN_PARALELO = 8

@@ -10,13 +10,16 @@ with the table header as print title rows.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from programas.xlsx_seguro import texto_seguro
-from reportes.exporters.base import Celda, Documento, Hoja
+
+if TYPE_CHECKING:
+    from reportes.exporters.base import Celda, Documento, Hoja
 
 _FINO = Side(style="thin", color="777777")
 BORDE = Border(left=_FINO, right=_FINO, top=_FINO, bottom=_FINO)
