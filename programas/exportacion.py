@@ -89,6 +89,11 @@ def _hoja(libro, nombre: str, columnas: list[str], filas, estilos: dict | None =
             columna, max(10, len(columna) + 2)
         )
     ws.freeze_panes = "A2"
+    filas = list(filas)
+    # Declare the sheet's size up front, as Excel does: without <dimension> openpyxl's
+    # read-only mode parses the whole sheet once more just to measure it.
+    ultima = f"{get_column_letter(len(columnas))}{len(filas) + 1}"
+    ws.calculate_dimension = lambda: f"A1:{ultima}"
     ws.append([celda_texto(ws, c, estilo=ENCABEZADO) for c in columnas])
     estilos = estilos or {}
     for fila in filas:

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from avances.models import Avance
@@ -737,12 +738,15 @@ class Existente:
     lineas: dict[str, LineaPMD] = field(default_factory=dict)
     metas: dict[tuple[str, str, str], Meta] = field(default_factory=dict)
     lineas_meta: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
-    programados: dict[tuple[int, int], Programado] = field(default_factory=dict)
+    # (meta_id, mes) → (id, valor): plain tuples, 120,000 of them for a large POA.
+    programados: dict[tuple[int, int], tuple[int, Decimal]] = field(default_factory=dict)
     reprogramaciones: dict[int, list[Reprogramacion]] = field(
         default_factory=lambda: defaultdict(list)
     )
     avances: dict[tuple[int, int], Avance] = field(default_factory=dict)
     presupuesto: dict[tuple[int, str], Presupuesto] = field(default_factory=dict)
+    # {(programa_id, unidad_id): authorized quarters} at preview time (avances.bloqueo).
+    autorizados: dict = field(default_factory=dict)
 
 
 def _cargar_existente(anio: int, *, modo: str, unidades_permitidas=None) -> Existente:
@@ -778,7 +782,12 @@ def _cargar_existente(anio: int, *, modo: str, unidades_permitidas=None) -> Exis
         "meta_id", "lineapmd__codigo"
     ):
         existente.lineas_meta[meta_id].add(codigo)
-    existente.programados = {(p.meta_id, p.mes): p for p in Programado.objects.filter(**filtro)}
+    existente.programados = {
+        (meta_id, mes): (pk, valor)
+        for pk, meta_id, mes, valor in Programado.objects.filter(**filtro).values_list(
+            "pk", "meta_id", "mes", "valor"
+        )
+    }
     for reprogramacion in Reprogramacion.objects.filter(
         tipo=Reprogramacion.Tipo.IMPORTADA, **filtro
     ).order_by("id"):
@@ -961,6 +970,8 @@ def _planear_metas(
             plan.cambios.append(
                 Cambio("Meta", objeto, "programa", programa_actual.clave, deseada.programa)
             )
+        _exigir_meta_sin_bloqueo(meta, deseada, campos, cambios, reprogramacion, existente,
+                                 plan, autorizados)  # fmt: skip
         if cambios:
             ops.metas_cambiadas.append((meta, deseada, cambios))
             _registrar_cambios(
@@ -983,11 +994,15 @@ def _planear_metas(
                 plan.conteo_creados["Valor programado"] += 1
                 if valor:
                     meses_cambiados.append(mes)
-            elif actual.valor != valor:
-                ops.programados_cambiados.append((actual, valor))
+            elif actual[1] != valor:
+                guardado = Programado.from_db(
+                    connection.alias, ["id", "meta_id", "mes", "valor"], (actual[0], meta.pk, mes,
+                                                                          actual[1])
+                )  # fmt: skip
+                ops.programados_cambiados.append((guardado, valor))
                 plan.cambios.append(
                     Cambio("Valor programado", objeto, f"programado {ABREVIATURAS_MES[mes - 1]}",
-                           fmt(actual.valor), fmt(valor))
+                           fmt(actual[1]), fmt(valor))
                 )  # fmt: skip
                 meses_cambiados.append(mes)
             else:
@@ -1020,6 +1035,65 @@ def _planear_metas(
             _registrar_cambios(plan, "Reprogramación importada", objeto, primera, cambios_r)
         else:
             plan.sin_cambio["Reprogramación importada"] += 1
+
+
+# Fields whose change alters every figure of an already signed report.
+_CAMPOS_DEL_REPORTE = ("programa", "tipo_acumulacion", "sentido")
+
+
+def _exigir_meta_sin_bloqueo(
+    meta, deseada, campos, cambios, reprogramacion, existente, plan, autorizados
+) -> None:
+    """Refuse changes to a meta that alter an authorized quarter (issue 5, locking)."""
+    from avances.bloqueo import (
+        TrimestreBloqueado,
+        cambios_de_vigencia,
+        exigir_meses_abiertos,
+        exigir_vigencia_intacta,
+    )
+    from programas.formulas import CambioVigencia
+
+    bloqueados = autorizados.get((meta.programa_id, meta.unidad_id), set())
+    if not bloqueados:
+        return
+    try:
+        columna = next((c for c in _CAMPOS_DEL_REPORTE if c in cambios), None)
+        if columna:
+            exigir_meses_abiertos(
+                meta=meta, meses=range(1, 13), accion=f"cambiar {columna.replace('_', ' ')}",
+                autorizados=bloqueados,
+            )  # fmt: skip
+        columna = "meta_anual"
+        vigentes = [c for c in existente.reprogramaciones.get(meta.pk, [])]
+        actual = (vigentes[0].mes_desde, vigentes[0].meta_anual_anterior) if vigentes else None
+        deseado = (
+            (reprogramacion["mes_desde"], reprogramacion["meta_anual_anterior"])
+            if reprogramacion
+            else None
+        )
+        if {"meta_anual", "mes_inicio"} & set(cambios) or actual != deseado:
+            antes = cambios_de_vigencia(meta.pk)
+            otras = [
+                CambioVigencia(r.mes_desde, r.meta_anual_anterior, r.mes_inicio_anterior)
+                for r in Reprogramacion.objects.filter(meta=meta)
+                .exclude(tipo=Reprogramacion.Tipo.IMPORTADA)
+                .order_by("fecha", "id")
+            ]
+            importada = (
+                [CambioVigencia(reprogramacion["mes_desde"], reprogramacion["meta_anual_anterior"],
+                                reprogramacion["mes_inicio_anterior"])]
+                if reprogramacion
+                else []
+            )  # fmt: skip
+            exigir_vigencia_intacta(
+                meta=meta,
+                antes=(meta.meta_anual, meta.mes_inicio, antes),
+                despues=(campos["meta_anual"], campos["mes_inicio"], importada + otras),
+                accion="cambiar la meta anual vigente",
+                autorizados=bloqueados,
+            )
+    except TrimestreBloqueado as exc:
+        plan.errores.append(ErrorImportacion("metas", deseada.fila, columna, exc.mensaje))
 
 
 def _ubicar(hoja: str, fila: int, columna: str, plan: Plan):
@@ -1353,6 +1427,7 @@ def analizar_libro(archivo, *, ejercicio: int, unidades_permitidas=None) -> Plan
     from avances.bloqueo import mapa_autorizados
 
     autorizados = mapa_autorizados({(m.programa_id, m.unidad_id) for m in existente.metas.values()})
+    existente.autorizados = autorizados
     _planear_estructura(deseado, existente, plan, ops)
     _planear_metas(deseado, existente, plan, ops, autorizados)
     if "avances" in hojas:
@@ -1386,9 +1461,28 @@ def aplicar_plan(plan: Plan, *, usuario=None) -> Plan:
         raise ValueError("El plan no viene de analizar_libro().")
     ops, existente = plan._operaciones
     with transaction.atomic():
+        _exigir_bloqueos_sin_cambio(existente)
         _Aplicador(plan, ops, existente, usuario).ejecutar()
     plan._operaciones = None  # a plan is applied once
     return plan
+
+
+def _exigir_bloqueos_sin_cambio(existente: Existente) -> None:
+    """Refuse to apply if a quarter was authorized after the preview (rows locked meanwhile)."""
+    from avances.bloqueo import mapa_autorizados
+
+    ahora = mapa_autorizados(existente.autorizados, bloquear=True)
+    nuevos = [par for par, trimestres in ahora.items() if trimestres - existente.autorizados[par]]
+    if nuevos:
+        raise ImportacionInvalida(
+            [
+                ErrorImportacion(
+                    "libro", None, "",
+                    f"{len(nuevos)} reporte(s) se autorizaron después de la vista previa; no se "
+                    "escribió nada. Vuelva a cargar el archivo para revisarlo.",
+                )
+            ]
+        )  # fmt: skip
 
 
 def importar_libro(archivo, *, ejercicio: int, usuario=None, unidades_permitidas=None) -> Plan:
@@ -1415,12 +1509,17 @@ class _Aplicador:
         obj.save(update_fields=campos)
 
     def _crear_con_historia(self, objetos: list, modelo) -> list:
+        """Bulk-create new rows of a tracked model and their '+' history rows."""
         if not objetos:
             return []
-        return bulk_create_with_history(
-            objetos, modelo, batch_size=LOTE, default_user=self.usuario,
-            default_change_reason=RAZON_HISTORIA,
-        )  # fmt: skip
+        if not connection.features.can_return_rows_from_bulk_insert:  # old SQLite
+            return bulk_create_with_history(
+                objetos, modelo, batch_size=LOTE, default_user=self.usuario,
+                default_change_reason=RAZON_HISTORIA,
+            )  # fmt: skip
+        creados = modelo.objects.bulk_create(objetos, batch_size=LOTE)
+        insertar_historia_nueva(creados, modelo, usuario=self.usuario, razon=RAZON_HISTORIA)
+        return creados
 
     def ejecutar(self) -> None:
         ops, existente = self.ops, self.existente
@@ -1606,3 +1705,38 @@ class _Aplicador:
             for nombre, valor in cambios.items():
                 setattr(presupuesto, nombre, valor)
             self._guardar(presupuesto)
+
+
+def insertar_historia_nueva(objetos: list, modelo, *, usuario=None, razon: str = "") -> None:
+    """Insert the '+' history rows of freshly created objects, many rows per statement.
+
+    Same rows as simple-history's `bulk_history_create` (every tracked field, date, user,
+    reason, type '+'), but without building a historical model instance and compiling an
+    INSERT for each one, which was most of the write time of a 10,000-meta workbook.
+    """
+    if not objetos:
+        return
+    historico = modelo.history.model
+    campos = list(historico.tracked_fields)
+    columnas = [f.column for f in campos] + [
+        "history_date", "history_change_reason", "history_type", "history_user_id",
+    ]  # fmt: skip
+    fecha = connection.ops.adapt_datetimefield_value(timezone.now())
+    usuario_id = getattr(usuario, "pk", None)
+    filas = [
+        [getattr(o, f.attname) for f in campos] + [fecha, razon, "+", usuario_id] for o in objetos
+    ]
+    tabla = connection.ops.quote_name(historico._meta.db_table)
+    lista = ", ".join(connection.ops.quote_name(c) for c in columnas)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            execute_values(
+                cursor.cursor, f"INSERT INTO {tabla} ({lista}) VALUES %s", filas, page_size=LOTE
+            )
+        else:
+            marcadores = ", ".join(["%s"] * len(columnas))
+            sql = f"INSERT INTO {tabla} ({lista}) VALUES ({marcadores})"
+            for inicio in range(0, len(filas), LOTE * 5):
+                cursor.executemany(sql, filas[inicio : inicio + LOTE * 5])

@@ -619,3 +619,20 @@ def test_texto_seguro_neutralizes_formula_text():
     leido = openpyxl.load_workbook(io.BytesIO(contenido)).active
     assert [c.value for c in leido[1]] == ['=HYPERLINK("x")', "+1", "normal", 5]
     assert leido["A1"].data_type == "s"
+
+
+def test_new_rows_get_their_creation_history(db, personas):
+    importar_libro(
+        libro_xlsx({"metas": [fila_meta("1")], "avances": [["54", "54101", "1", 1, 2, "x"]]}),
+        ejercicio=2030, usuario=personas.planeacion,
+    )  # fmt: skip
+    meta = Meta.objects.get(unidad__ramo__ejercicio__anio=2030)
+    assert Meta.history.filter(id=meta.pk).count() == 1
+    assert Programado.history.filter(meta_id=meta.pk).count() == 12
+    assert Avance.history.filter(meta_id=meta.pk).count() == 1
+    registro = Programado.history.get(meta_id=meta.pk, mes=5)
+    assert (registro.history_type, registro.valor) == ("+", D(1))
+    assert registro.history_user == personas.planeacion
+    assert registro.history_change_reason == "Importación de plantilla XLSX"
+    assert Meta.history.get(id=meta.pk).descripcion == "Meta de prueba 1"
+    assert Avance.history.get(meta_id=meta.pk).observaciones == "x"
