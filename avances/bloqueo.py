@@ -7,11 +7,11 @@ that write R, observaciones, P and meta anual all call `exigir_meses_abiertos` f
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-
-from programas.formulas import trimestre_de_mes
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from avances.models import TrimestreFirma
+from programas.formulas import CambioVigencia, trimestre_de_mes, vigencia_al_mes
 from programas.models import NOMBRES_MES
 
 logger = logging.getLogger("poa.bloqueo")
@@ -27,29 +27,35 @@ class TrimestreBloqueado(Exception):
         self.meses = tuple(meses)
 
 
-def trimestres_autorizados(*, programa_id: int, unidad_id: int) -> set[int]:
+def trimestres_autorizados(*, programa_id: int, unidad_id: int, bloquear: bool = False) -> set[int]:
     """Return the authorized quarters of one (programa, unidad) report."""
-    return set(
-        TrimestreFirma.objects.filter(
-            programa_id=programa_id, unidad_id=unidad_id, estado=TrimestreFirma.Estado.AUTORIZADO
-        ).values_list("trimestre", flat=True)
-    )
+    return mapa_autorizados([(programa_id, unidad_id)], bloquear=bloquear)[(programa_id, unidad_id)]
 
 
-def mapa_autorizados(pares: Iterable[tuple[int, int]]) -> dict[tuple[int, int], set[int]]:
-    """Return {(programa_id, unidad_id): authorized quarters} for many pairs in one query."""
+def mapa_autorizados(
+    pares: Iterable[tuple[int, int]], *, bloquear: bool = False
+) -> dict[tuple[int, int], set[int]]:
+    """Return {(programa_id, unidad_id): authorized quarters} for many pairs in one query.
+
+    With `bloquear` (inside a transaction) every sign-off row of those pairs is locked
+    FOR UPDATE, so an authorization cannot commit between this check and the caller's write:
+    `avances.firmas` locks the same row before it reads the figures it signs.
+    """
     pares = set(pares)
     resultado: dict[tuple[int, int], set[int]] = {par: set() for par in pares}
     if not pares:
         return resultado
     programas = {p for p, _ in pares}
     unidades = {u for _, u in pares}
-    for programa_id, unidad_id, trimestre in TrimestreFirma.objects.filter(
-        programa_id__in=programas,
-        unidad_id__in=unidades,
-        estado=TrimestreFirma.Estado.AUTORIZADO,
-    ).values_list("programa_id", "unidad_id", "trimestre"):
-        if (programa_id, unidad_id) in resultado:
+    filas = TrimestreFirma.objects.filter(programa_id__in=programas, unidad_id__in=unidades)
+    if bloquear:
+        filas = filas.select_for_update().order_by("pk")  # fixed order: no deadlocks
+    else:
+        filas = filas.filter(estado=TrimestreFirma.Estado.AUTORIZADO)
+    for programa_id, unidad_id, trimestre, estado in filas.values_list(
+        "programa_id", "unidad_id", "trimestre", "estado"
+    ):
+        if (programa_id, unidad_id) in resultado and estado == TrimestreFirma.Estado.AUTORIZADO:
             resultado[(programa_id, unidad_id)].add(trimestre)
     return resultado
 
@@ -88,3 +94,51 @@ def exigir_meses_abiertos(
         getattr(usuario, "username", usuario),
     )
     raise TrimestreBloqueado(mensaje, meta_clave=meta.clave, meses=bloqueados)
+
+
+Vigente = tuple[Decimal, int, Sequence[CambioVigencia]]  # (meta_anual, mes_inicio, cambios)
+
+
+def exigir_vigencia_intacta(
+    *,
+    meta,
+    antes: Vigente,
+    despues: Vigente,
+    accion: str,
+    usuario=None,
+    autorizados: set[int] | None = None,
+) -> None:
+    """Refuse a change of meta anual / mes de inicio that alters an authorized quarter.
+
+    What a quarter reports is the vigencia at its last month (DOMAIN.md §3): a direct edit of
+    `meta_anual` changes it for every quarter, while a reprogramación effective after the
+    locked quarters (`mes_desde` later than their last month) leaves them as signed.
+    """
+    if autorizados is None:
+        autorizados = trimestres_autorizados(programa_id=meta.programa_id, unidad_id=meta.unidad_id)
+    alterados = []
+    for trimestre in sorted(autorizados):
+        fin = 3 * trimestre
+        previo = vigencia_al_mes(
+            meta_anual=antes[0], mes_inicio=antes[1], cambios=antes[2], mes_fin=fin
+        )
+        nuevo = vigencia_al_mes(
+            meta_anual=despues[0], mes_inicio=despues[1], cambios=despues[2], mes_fin=fin
+        )
+        if previo != nuevo:
+            alterados.append(fin)
+    exigir_meses_abiertos(
+        meta=meta, meses=alterados, accion=accion, usuario=usuario, autorizados=autorizados
+    )
+
+
+def cambios_de_vigencia(meta_id: int) -> list[CambioVigencia]:
+    """A meta's reprogramaciones as formula inputs, oldest first (one query)."""
+    from programas.models import Reprogramacion
+
+    return [
+        CambioVigencia(desde, anterior, inicio_anterior)
+        for desde, anterior, inicio_anterior in Reprogramacion.objects.filter(meta_id=meta_id)
+        .order_by("fecha", "id")
+        .values_list("mes_desde", "meta_anual_anterior", "mes_inicio_anterior")
+    ]

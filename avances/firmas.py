@@ -21,6 +21,7 @@ import base64
 import hashlib
 import json
 import logging
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -708,6 +709,7 @@ def snapshot_actual(programa, unidad, trimestre: int) -> tuple[dict, str]:
                 "por_realizar": _dec(calculo.por_realizar),
             }
         )
+    filas.sort(key=lambda fila: fila["clave"])  # display order (`orden`) is not signed content
     datos = {
         "formato": 1,
         "programa_id": programa_id,
@@ -726,8 +728,9 @@ def huella_de(datos: dict) -> str:
 
 def _codigo_unico(huella: str, firma_id: int) -> str:
     """A 10-character base32 code derived from the hash, unique among signed reports."""
-    for intento in range(100):
-        semilla = f"{huella}:{firma_id}:{intento}".encode()
+    for _ in range(100):
+        # A random salt makes every authorization's code distinct, even with equal figures.
+        semilla = f"{huella}:{firma_id}:{secrets.token_hex(8)}".encode()
         codigo = base64.b32encode(hashlib.sha256(semilla).digest()).decode()[:10]
         if not TrimestreFirma.objects.filter(codigo_verificacion=codigo).exists():
             return codigo

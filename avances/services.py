@@ -225,7 +225,10 @@ def _guardar(*, unidad, celdas: list[CeldaCaptura], usuario, dia) -> ResultadoCa
     }
     cerrados = meses_cerrados(ejercicio.pk)
     ultimo = ultimo_mes_capturable(ejercicio.anio, dia)
-    autorizados = mapa_autorizados({(m.programa_id, m.unidad_id) for m in metas.values()})
+    # Locked: an authorization cannot slip in between this check and the write below.
+    autorizados = mapa_autorizados(
+        {(m.programa_id, m.unidad_id) for m in metas.values()}, bloquear=True
+    )
 
     errores: dict[Clave, str] = {}
     vistas: set[Clave] = set()

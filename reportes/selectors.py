@@ -171,7 +171,12 @@ class DatosReporte:
         """A key for the signed snapshots of every section ('' unless all are signed)."""
         if not self.firmado:
             return ""
-        base = "|".join(f"{s.programa_id}:{s.unidad_id}:{s.snapshot_hash}" for s in self.secciones)
+        # The verification code is unique per authorization: a re-signed report with the same
+        # figures has new signers, dates and code, so it must not reuse the old PDF.
+        base = "|".join(
+            f"{s.programa_id}:{s.unidad_id}:{s.snapshot_hash}:{s.codigo_verificacion}"
+            for s in self.secciones
+        )
         return hashlib.sha256(f"{self.anio}:{self.trimestre}:{base}".encode()).hexdigest()
 
 
