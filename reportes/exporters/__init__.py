@@ -29,7 +29,7 @@ FORMATOS_ARCHIVO = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 # Bump when a template or builder changes the look of a format: old cached PDFs are ignored.
-VERSION_PLANTILLAS = "1"
+VERSION_PLANTILLAS = "2"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,142 @@
+"""Benchmark of the official formats on a synthetic large POA (printed, not a timed test).
+
+Prints: a unit's quarterly PDF (40 metas) total time vs the bare WeasyPrint render of its
+final HTML (target ≤ 1.2×); the consolidated PDF of 30 ramos / 300 unidades / 3,000 metas
+in parallel (POA_REPORT_WORKERS processes) vs one process, with pages/s; the consolidated
+XLSX time (< 3 s) and peak memory (< 200 MB, tracemalloc); and the query counts. The data
+is created inside a transaction that is rolled back, so the database is left as it was.
+
+    DEBUG=1 .venv/bin/python bench/bench_reportes.py [--ramos 30] [--sin-secuencial]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+RAIZ = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(RAIZ))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poa_site.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+import openpyxl  # noqa: E402
+import pypdf  # noqa: E402
+import weasyprint  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from programas.models import UnidadEjecutora  # noqa: E402
+from reportes.exporters import EXPORTADORES, Parametros  # noqa: E402
+from reportes.pdf import html_de  # noqa: E402
+from tests.apoyo_reportes import poa_sintetico  # noqa: E402
+
+ANIO_UNIDAD, ANIO_GRANDE = 2097, 2098
+
+
+class Deshacer(Exception):
+    pass
+
+
+def _paginas(contenido: bytes) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(contenido)).pages)
+
+
+def medir_unidad(exportador) -> None:
+    unidad = UnidadEjecutora.objects.get(ramo__ejercicio__anio=ANIO_UNIDAD)
+    params = Parametros(anio=ANIO_UNIDAD, trimestre=2, formato="pdf", unidad_id=unidad.pk)
+    total, bare = [], []
+    html = html_de(exportador.construir(exportador.datos(params)))
+    weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # warm-up
+    for _ in range(5):  # alternate, keep the best of each: the machine's noise is ±20 %
+        inicio = time.perf_counter()
+        weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        bare.append(time.perf_counter() - inicio)
+        inicio = time.perf_counter()
+        with CaptureQueriesContext(connection) as consultas:
+            _, _, contenido = exportador.render(params)
+        total.append(time.perf_counter() - inicio)
+    t, b = min(total), min(bare)
+    print(
+        f"PDF de una unidad (40 metas, {_paginas(contenido)} pág.): total {t:.2f} s, "
+        f"WeasyPrint solo {b:.2f} s → {t / b:.2f}× (meta ≤ 1.2×); {len(consultas)} consultas"
+    )
+
+
+def medir_consolidado(exportador, *, secuencial: bool) -> None:
+    workers = settings.POA_REPORT_WORKERS
+    corridas = [("paralelo", workers)] + ([("un proceso", 1)] if secuencial else [])
+    resultados = {}
+    for etiqueta, n in corridas:
+        inicio = time.perf_counter()
+        with CaptureQueriesContext(connection) as consultas:
+            _, _, contenido = exportador.render(
+                Parametros(anio=ANIO_GRANDE, trimestre=2, formato="pdf", workers=n)
+            )
+        segundos = time.perf_counter() - inicio
+        paginas = _paginas(contenido)
+        resultados[etiqueta] = segundos
+        print(
+            f"PDF consolidado {etiqueta} ({n} proceso(s)): {segundos:.1f} s, {paginas} páginas, "
+            f"{paginas / segundos:.1f} pág/s, {len(contenido) / 1e6:.1f} MB, "
+            f"{len(consultas)} consultas"
+        )
+    if len(resultados) == 2:
+        print(f"  aceleración: {resultados['un proceso'] / resultados['paralelo']:.2f}×")
+
+
+def medir_xlsx(exportador) -> None:
+    params = Parametros(anio=ANIO_GRANDE, trimestre=2, formato="xlsx")
+    inicio = time.perf_counter()
+    with CaptureQueriesContext(connection) as consultas:
+        _, _, contenido = exportador.render(params)
+    segundos = time.perf_counter() - inicio
+    # Memory in a second run: tracemalloc itself slows Python down several times.
+    tracemalloc.start()
+    exportador.render(params)
+    _, pico = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    hojas = len(openpyxl.load_workbook(io.BytesIO(contenido), read_only=True).sheetnames)
+    print(
+        f"XLSX consolidado ({hojas} hojas): {segundos:.2f} s (meta < 3 s), "
+        f"pico de memoria {pico / 2**20:.0f} MB (meta < 200 MB), "
+        f"{len(contenido) / 1e6:.1f} MB, {len(consultas)} consultas"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ramos", type=int, default=30)
+    parser.add_argument("--formato", default="tmm-f004", choices=list(EXPORTADORES))
+    parser.add_argument("--sin-secuencial", action="store_true")
+    args = parser.parse_args()
+    exportador = EXPORTADORES[args.formato]
+    print(f"Formato: {exportador.nombre}; POA_REPORT_WORKERS={settings.POA_REPORT_WORKERS}")
+    try:
+        with transaction.atomic():
+            inicio = time.perf_counter()
+            poa_sintetico(anio=ANIO_UNIDAD, ramos=1, unidades_por_ramo=1, metas_por_unidad=40)
+            poa_sintetico(
+                anio=ANIO_GRANDE, ramos=args.ramos, unidades_por_ramo=10, metas_por_unidad=10
+            )
+            print(f"Datos sintéticos creados en {time.perf_counter() - inicio:.1f} s")
+            medir_unidad(exportador)
+            medir_xlsx(exportador)
+            medir_consolidado(exportador, secuencial=not args.sin_secuencial)
+            raise Deshacer
+    except Deshacer:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
