@@ -1,0 +1,155 @@
+"""Full quarterly sign-off in Chromium with the demo signers (issue 5, "Done when").
+
+BISOM programa 511 / unidad 54101, T1 2022: captured (seed) → sent by `elaboro` → returned
+with a comment by `reviso` → corrected by `capturista` → sent → reviewed → authorized by
+`autorizo`; then the quarter is read-only in the grid and `/verificar/` accepts its code.
+Set POA_CAPTURAS=<dir> to keep screenshots of every screen.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from avances.models import Avance, EventoFirma, TrimestreFirma
+from programas.demo import CONTRASENA_DEMO, crear_usuarios_demo
+from programas.models import Meta, Programa, UnidadEjecutora
+from tests.browser.conftest import entrar
+
+pytestmark = pytest.mark.browser
+
+
+def captura(pagina, nombre: str) -> None:
+    carpeta = os.environ.get("POA_CAPTURAS")
+    if carpeta:
+        Path(carpeta).mkdir(parents=True, exist_ok=True)
+        pagina.screenshot(path=str(Path(carpeta) / f"{nombre}.png"), full_page=True)
+
+
+def como(pagina, username: str) -> None:
+    pagina.context.clear_cookies()
+    entrar(pagina, username, CONTRASENA_DEMO)
+
+
+def pulsar(pagina, selector: str) -> None:
+    with pagina.expect_navigation():
+        pagina.click(selector)
+
+
+def test_full_signoff_cycle_with_the_demo_signers(pagina, live_server, poa_demo):
+    crear_usuarios_demo()
+    programa = Programa.objects.get(ramo__ejercicio=poa_demo, ramo__clave="54", clave="511")
+    unidad = UnidadEjecutora.objects.get(ramo__ejercicio=poa_demo, ramo__clave="54", clave="54101")
+    meta = Meta.objects.get(unidad=unidad, clave="100")
+    base = live_server.url
+    fila = 'tr[data-reporte="511/54101/T1"]'
+
+    # 1. Elaboró sends T1 from the inbox (the seed has its capture complete).
+    como(pagina, "elaboro")
+    pagina.goto(f"{base}/firmas/")
+    assert "Listo para enviar" in pagina.inner_text(fila)
+    captura(pagina, "01-bandeja-elaboro")
+    pulsar(pagina, f'{fila} button[data-accion="ENVIAR"]')
+    assert "Trimestre enviado a revisión" in pagina.inner_text(".mensajes")
+
+    # 2. Revisó returns it with a comment, from the report's panel.
+    como(pagina, "reviso")
+    pagina.goto(f"{base}/firmas/")
+    assert pagina.locator(f"#por-revisar {fila}").count() == 1
+    captura(pagina, "02-bandeja-reviso")
+    pulsar(pagina, f"{fila} a:has-text('Devolver')")
+    pagina.fill("#comentario-devolver", "Amplíe la observación de marzo de la meta 100.")
+    captura(pagina, "03-panel-devolver")
+    pulsar(pagina, "#devolver button[type=submit]")
+    assert "devuelto a borrador" in pagina.inner_text(".mensajes")
+    assert "Borrador" in pagina.inner_text("#estado-firma")
+
+    # 3. The capturista corrects the observación in the grid.
+    como(pagina, "capturista")
+    pagina.goto(f"{base}/captura/{unidad.pk}/1/")
+    pagina.fill(f"textarea[name=o-{meta.pk}-3]", "Se entregaron los apoyos programados en marzo.")
+    pulsar(pagina, "#guardar")
+    assert Avance.objects.get(meta=meta, mes=3).observaciones == (
+        "Se entregaron los apoyos programados en marzo."
+    )
+
+    # 4. Elaboró sends again; the panel's history shows the return and its comment.
+    como(pagina, "elaboro")
+    pagina.goto(f"{base}/firmas/")
+    pulsar(pagina, f'{fila} button[data-accion="ENVIAR"]')
+    pagina.goto(f"{base}/firmas/{programa.pk}/{unidad.pk}/1/")
+    historial = pagina.inner_text("#historial")
+    assert "Devolvió" in historial and "Amplíe la observación de marzo" in historial
+
+    # 5. Revisó marks it reviewed; 6. Autorizó authorizes it.
+    como(pagina, "reviso")
+    pagina.goto(f"{base}/firmas/")
+    pulsar(pagina, f'{fila} button[data-accion="REVISAR"]')
+    assert "Trimestre revisado" in pagina.inner_text(".mensajes")
+    como(pagina, "autorizo")
+    pagina.goto(f"{base}/firmas/")
+    assert pagina.locator(f"#por-autorizar {fila}").count() == 1
+    captura(pagina, "04-bandeja-autorizo")
+    pulsar(pagina, f'{fila} button[data-accion="AUTORIZAR"]')
+    firma = TrimestreFirma.objects.get(programa=programa, unidad=unidad, trimestre=1)
+    assert firma.estado == TrimestreFirma.Estado.AUTORIZADO
+    assert firma.codigo_verificacion in pagina.inner_text(".mensajes")
+    assert list(firma.eventos.order_by("id").values_list("accion", flat=True)) == [
+        EventoFirma.Accion.ENVIAR, EventoFirma.Accion.DEVOLVER, EventoFirma.Accion.ENVIAR,
+        EventoFirma.Accion.REVISAR, EventoFirma.Accion.AUTORIZAR,
+    ]  # fmt: skip
+    assert [e.nombre for e in firma.eventos.order_by("id")][2:] == [
+        "YOLANDA LOZANO PÁEZ", "DAVID MURILLO JIMÉNEZ", "JUAN GABRIEL HARO BELTRÁN",
+    ]  # fmt: skip
+
+    # 7. Read-only: the panel offers no action and the grid has no editable cell in T1.
+    pagina.goto(f"{base}/firmas/{programa.pk}/{unidad.pk}/1/")
+    assert "Trimestre autorizado" in pagina.inner_text("#bloqueado")
+    assert pagina.locator("#acciones").count() == 0
+    captura(pagina, "05-panel-autorizado")
+    como(pagina, "capturista")
+    pagina.goto(f"{base}/captura/{unidad.pk}/1/")
+    for mes in (1, 2, 3):
+        assert pagina.locator(f"#r-{meta.pk}-{mes}").count() == 0
+        assert pagina.locator(f"textarea[name=o-{meta.pk}-{mes}]").count() == 0
+    captura(pagina, "06-captura-bloqueada")
+
+    # 8. Anyone can verify the printed code without logging in.
+    pagina.context.clear_cookies()
+    pagina.goto(f"{base}/verificar/")
+    pagina.fill("#codigo", firma.codigo_verificacion.lower())
+    pulsar(pagina, "button[type=submit]")
+    assert "Vigente: coincide con lo firmado" in pagina.inner_text("#veredicto")
+    assert "JUAN GABRIEL HARO BELTRÁN" in pagina.inner_text(".cajas-firma")
+    captura(pagina, "07-verificar")
+
+
+def test_planeacion_board_and_reopen_in_the_browser(pagina, live_server, poa_demo):
+    from avances import firmas
+
+    crear_usuarios_demo()
+    programa = Programa.objects.get(ramo__ejercicio=poa_demo, ramo__clave="54", clave="511")
+    unidad = UnidadEjecutora.objects.get(ramo__ejercicio=poa_demo, ramo__clave="54", clave="54101")
+    from django.contrib.auth import get_user_model
+
+    usuarios = {u.username: u for u in get_user_model().objects.all()}
+    r = {"programa": programa, "unidad": unidad, "trimestre": 1}
+    firmas.trimestre_enviar(**r, usuario=usuarios["elaboro"])
+    firmas.trimestre_revisar(**r, usuario=usuarios["reviso"])
+    firmas.trimestre_autorizar(**r, usuario=usuarios["autorizo"])
+
+    como(pagina, "tesoreria")
+    pagina.goto(f"{live_server.url}/firmas/tablero/")
+    celda = pagina.locator('td[data-celda="511/54101/T1"]')
+    assert "Autorizado" in celda.inner_text()
+    captura(pagina, "08-tablero")
+    pulsar(pagina, 'td[data-celda="511/54101/T1"] a:has-text("Reabrir")')
+    pagina.fill("#comentario-reabrir", "La Tesorería detectó un error en la cifra de febrero.")
+    pulsar(pagina, "#reabrir button[type=submit]")
+    assert "Trimestre reabierto" in pagina.inner_text(".mensajes")
+    historial = pagina.inner_text("#historial")
+    assert "Reabrió" in historial and "Motivo: La Tesorería detectó un error" in historial
+    captura(pagina, "09-panel-reabierto")
+    assert TrimestreFirma.objects.get(programa=programa, unidad=unidad, trimestre=1).estado == (
+        TrimestreFirma.Estado.BORRADOR
+    )
