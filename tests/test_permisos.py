@@ -133,6 +133,27 @@ MATRIZ: dict[str, Ruta] = {
         kwargs=_asignacion_de_consulta, esperado=solo_planeacion(302), metodo="post"
     ),
     # --- firmas (sign-off engineer) -----------------------------------------------------
+    "firmas:bandeja": Ruta(esperado=todos(200)),
+    "firmas:tablero": Ruta(esperado=solo_planeacion()),
+    "firmas:panel": Ruta(
+        kwargs=lambda c: {
+            "programa_id": c.poa.programa_a.pk, "unidad_id": c.poa.unidad_a1.pk, "trimestre": 1,
+        },
+        esperado=en_ambito(200),
+    ),  # fmt: skip
+    # Only the unidad's responsable may send (refused for missing capture → redirect); every
+    # other role in scope gets 403 and another ramo 404.
+    "firmas:accion": Ruta(
+        kwargs=lambda c: {
+            "programa_id": c.poa.programa_a.pk, "unidad_id": c.poa.unidad_a1.pk, "trimestre": 1,
+        },
+        esperado=estados(403, responsable_unidad=302, ajeno=404),
+        metodo="post",
+        datos=lambda c: {"accion": "ENVIAR"},
+    ),  # fmt: skip
+    # Public (no login): only what the printed report shows; an unknown code is 404.
+    "firmas:verificar": Ruta(kwargs=lambda c: {"codigo": "ABCDEFGHIJ"}, esperado=todos(404, anonimo=404)),
+    "firmas:verificar_inicio": Ruta(esperado=todos(200, anonimo=200)),
     # --- reportes (reports engineer) ------------------------------------------------------
     "reportes:index": Ruta(esperado=todos(200)),
     # Without ramo the export is narrowed to each persona's own metas (ajeno: unidad B1).
@@ -159,6 +180,26 @@ MATRIZ: dict[str, Ruta] = {
         kwargs=_trabajo_del_capturista, esperado=estados(404, capturista=200)
     ),
     # --- programas / importacion (structure and import engineers) --------------------------
+    # Capturistas (capturista, ajeno) are sent from the landing page to their capture sheets.
+    "importacion:index": Ruta(esperado=estados(403, planeacion=200, capturista=302, ajeno=302)),
+    "importacion:subir": Ruta(esperado=estados(403, planeacion=400), metodo="post"),  # no file
+    "importacion:exportar": Ruta(kwargs=lambda c: {"anio": 2022}, esperado=solo_planeacion()),
+    "importacion:captura": Ruta(esperado=estados(403, capturista=200, ajeno=200)),
+    "importacion:captura_subir": Ruta(
+        esperado=estados(403, capturista=400, ajeno=400), metodo="post"
+    ),
+    "importacion:captura_descargar": Ruta(
+        kwargs=lambda c: {"unidad_id": c.poa.unidad_a1.pk, "trimestre": 2},
+        esperado=en_ambito(200),
+    ),
+    # A pending upload belongs to its uploader's session: anyone else gets 404.
+    "importacion:previa": Ruta(kwargs=lambda c: {"token": "A" * 32}, esperado=todos(404)),
+    "importacion:confirmar": Ruta(
+        kwargs=lambda c: {"token": "A" * 32}, esperado=todos(404), metodo="post"
+    ),
+    "importacion:cancelar": Ruta(
+        kwargs=lambda c: {"token": "A" * 32}, esperado=todos(404), metodo="post"
+    ),
 }
 
 EXCLUIDOS = ("admin",)  # namespaces not covered by the matrix (the admin has its own checks)
