@@ -21,7 +21,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DecimalField, F, IntegerField, TextField, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -217,12 +227,27 @@ def _guardar(*, unidad, celdas: list[CeldaCaptura], usuario, dia) -> ResultadoCa
     if not celdas:
         return resultado
     ejercicio = unidad.ramo.ejercicio
-    metas = {
-        m.pk: m
-        for m in Meta.objects.filter(pk__in={c.meta_id for c in celdas}, unidad_id=unidad.pk).only(
-            "id", "clave", "programa_id", "unidad_id"
+    # One read for the metas and their stored cells of the months being saved.
+    metas: dict[int, Meta] = {}
+    actuales: dict[Clave, dict] = {}
+    meses = {c.mes for c in celdas}
+    filas = (
+        Meta.objects.filter(pk__in={c.meta_id for c in celdas}, unidad_id=unidad.pk)
+        .annotate(avance=FilteredRelation("avances", condition=Q(avances__mes__in=meses)))
+        .values_list(
+            "id", "clave", "programa_id", "avance__id", "avance__mes", "avance__realizado",
+            "avance__observaciones", "avance__version",
         )
-    }
+    )  # fmt: skip
+    for meta_id, clave, programa_id, avance_id, mes, realizado, observaciones, version in filas:
+        if meta_id not in metas:
+            metas[meta_id] = Meta(id=meta_id, clave=clave, programa_id=programa_id)
+            metas[meta_id].unidad_id = unidad.pk
+        if avance_id is not None:
+            actuales[(meta_id, mes)] = {
+                "id": avance_id, "realizado": realizado, "observaciones": observaciones,
+                "version": version,
+            }  # fmt: skip
     cerrados = meses_cerrados(ejercicio.pk)
     ultimo = ultimo_mes_capturable(ejercicio.anio, dia)
     # Locked: an authorization cannot slip in between this check and the write below.
@@ -242,12 +267,6 @@ def _guardar(*, unidad, celdas: list[CeldaCaptura], usuario, dia) -> ResultadoCa
     if errores:
         raise CapturaRechazada(errores=errores)
 
-    actuales = {
-        (a["meta_id"], a["mes"]): a
-        for a in Avance.objects.filter(
-            meta_id__in=metas.keys(), mes__in={c.mes for c in celdas}
-        ).values("id", "meta_id", "mes", "realizado", "observaciones", "version")
-    }
     crear: list[CeldaCaptura] = []
     actualizar: list[tuple[int, CeldaCaptura]] = []
     conflictivas: list[Clave] = []
