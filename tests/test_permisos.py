@@ -156,27 +156,6 @@ MATRIZ: dict[str, Ruta] = {
         kwargs=lambda c: {"codigo": "ABCDEFGHIJ"}, esperado=todos(404, anonimo=404)
     ),
     "firmas:verificar_inicio": Ruta(esperado=todos(200, anonimo=200)),
-    "firmas:bandeja": Ruta(esperado=todos(200)),
-    "firmas:tablero": Ruta(esperado=solo_planeacion()),
-    "firmas:panel": Ruta(
-        kwargs=lambda c: {
-            "programa_id": c.poa.programa_a.pk, "unidad_id": c.poa.unidad_a1.pk, "trimestre": 1,
-        },
-        esperado=en_ambito(200),
-    ),  # fmt: skip
-    # Only the unidad's responsable may send (refused for missing capture → redirect); every
-    # other role in scope gets 403 and another ramo 404.
-    "firmas:accion": Ruta(
-        kwargs=lambda c: {
-            "programa_id": c.poa.programa_a.pk, "unidad_id": c.poa.unidad_a1.pk, "trimestre": 1,
-        },
-        esperado=estados(403, responsable_unidad=302, ajeno=404),
-        metodo="post",
-        datos=lambda c: {"accion": "ENVIAR"},
-    ),  # fmt: skip
-    # Public (no login): only what the printed report shows; an unknown code is 404.
-    "firmas:verificar": Ruta(kwargs=lambda c: {"codigo": "ABCDEFGHIJ"}, esperado=todos(404, anonimo=404)),
-    "firmas:verificar_inicio": Ruta(esperado=todos(200, anonimo=200)),
     # --- reportes (reports engineer) ------------------------------------------------------
     "reportes:index": Ruta(esperado=todos(200)),
     # Without ramo the export is narrowed to each persona's own metas (ajeno: unidad B1).
