@@ -170,8 +170,6 @@ def abrir_libro(archivo: Any):
         return openpyxl.load_workbook(
             io.BytesIO(datos), read_only=True, data_only=False, keep_links=False
         )
-    except ArchivoNoValido:
-        raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault
         nombre = type(exc).__name__
         if nombre in {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"}:
