@@ -70,6 +70,7 @@ class CeldaEditable:
     observaciones: str
     ficha: str
     error: str = ""
+    error_en_observaciones: bool = False  # the error is about the textarea, not the number
     conflicto: Conflicto | None = None
 
     @property
@@ -140,6 +141,7 @@ class RejillaCapturaForm:
                     f"Las observaciones admiten como máximo {MAX_OBSERVACIONES:,} caracteres "
                     f"(escribió {len(observaciones):,}).",
                 )
+                celda.error_en_observaciones = True
                 continue
             if huella(realizado, observaciones) == huella_cargada:
                 continue  # unchanged since the page was loaded
@@ -166,6 +168,7 @@ class RejillaCapturaForm:
         for clave, mensaje in errores.items():
             if clave in self.celdas:
                 self._error(self.celdas[clave], mensaje)
+                self.celdas[clave].error_en_observaciones = mensaje.startswith("Las observaciones")
         for clave, conflicto in conflictos.items():
             celda = self.celdas.get(clave)
             if celda is None:

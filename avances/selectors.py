@@ -221,6 +221,7 @@ class GrupoRejilla:
     nombre: str
     autorizado: bool
     filas: list[FilaRejilla] = field(default_factory=list)
+    enlaces: dict[str, str] = field(default_factory=dict)  # set by the view
 
 
 @dataclass

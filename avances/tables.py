@@ -47,6 +47,8 @@ class MetasTable(tables.Table):
         )
 
     def render_semaforo(self, value, record):
+        if value == "vacio":
+            return "—"
         return format_html(
             '<span class="semaforo {}">{}</span>', value, record["semaforo_etiqueta"]
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -189,13 +191,33 @@ def captura(request, unidad_id: int, trimestre: int):
     for fila in rejilla.filas:
         for celda in fila.celdas:
             celda.entrada = form.celdas.get((fila.meta_id, celda.mes))
+    anio = rejilla.ejercicio.anio
+    descargar = _url_si_existe("reportes:descargar")
+    for grupo in rejilla.grupos:
+        if descargar:
+            for tipo in ("pdf", "xlsx"):
+                consulta = urlencode(
+                    {
+                        "reporte": "tmm-f004", "tipo": tipo, "ejercicio": anio,
+                        "trimestre": trimestre, "programa": grupo.programa_id,
+                        "unidad": unidad.pk,
+                    }
+                )  # fmt: skip
+                grupo.enlaces[f"tmm_{tipo}"] = f"{descargar}?{consulta}"
+        grupo.enlaces["firma"] = _url_si_existe(
+            "firmas:panel", programa_id=grupo.programa_id, unidad_id=unidad.pk, trimestre=trimestre
+        )
+    url_reportes = _url_si_existe("reportes:index")
+    if url_reportes:
+        url_reportes += "?" + urlencode(
+            {"ejercicio": anio, "trimestre": trimestre, "unidad": unidad.pk}
+        )
     contexto = {
         "rejilla": rejilla,
         "form": form,
         "trimestres": range(1, 5),
-        "columnas": 5 + 3 * len(rejilla.meses) + 3,
-        "url_reportes": _url_si_existe("reportes:index"),
-        "url_firma": _url_si_existe("firmas:bandeja"),
+        "columnas": 4 + 3 * len(rejilla.meses) + 3,
+        "url_reportes": url_reportes,
     }
     return render(request, "avances/captura.html", contexto)
 

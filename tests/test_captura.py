@@ -11,6 +11,7 @@ from django.urls import reverse
 from avances.models import Avance, FechaLimite, Periodo, TrimestreFirma
 from avances.services import avance_capturar
 from programas.models import Asignacion, Programado
+from programas.numeros import formatear_numero as formatear
 from tests.captura_util import congelar_hoy, datos_rejilla, unidad_grande
 from tests.factories import UserFactory, asignar
 
@@ -451,3 +452,46 @@ def test_planeacion_cannot_remove_its_own_planeacion_role(client, poa, personas)
     respuesta = client.post(reverse("avances:asignacion_eliminar", args=[propia.pk]), follow=True)
     assert "No puede quitarse su propio rol de Planeación" in respuesta.content.decode()
     assert Asignacion.objects.filter(pk=propia.pk).exists()
+
+
+# --- Demo data and links ---------------------------------------------------------------------
+
+
+def test_demo_capturista_fills_and_saves_the_q2_grid(client, poa_demo):
+    from programas.models import Meta, UnidadEjecutora
+
+    unidad = UnidadEjecutora.objects.get(ramo__ejercicio=poa_demo, ramo__clave="54", clave="54101")
+    enlace = UserFactory(username="enlace_bisom")
+    asignar(enlace, Asignacion.Rol.CAPTURISTA, unidad)
+    client.force_login(enlace)
+    html, datos = _abrir(client, unidad, 2)
+    meta = Meta.objects.get(unidad=unidad, clave="100")
+    antes = Avance.objects.filter(meta=meta, mes__in=[4, 5, 6], realizado__isnull=False).first()
+    mes = antes.mes
+    assert datos[f"r-{meta.pk}-{mes}"] == formatear(antes.realizado)
+    datos[f"r-{meta.pk}-{mes}"] = formatear(antes.realizado + 5)
+    datos[f"o-{meta.pk}-{mes}"] = "Se atendieron 5 solicitudes adicionales"
+    assert client.post(_url(unidad, 2), datos).status_code == 302
+    despues = Avance.objects.get(meta=meta, mes=mes)
+    assert despues.realizado == antes.realizado + 5 and despues.version == antes.version + 1
+    ultimo = Avance.history.filter(id=despues.pk).latest("history_date")
+    assert ultimo.history_type == "~" and ultimo.history_user == enlace
+    # Nothing else of the grid was rewritten.
+    assert (
+        Avance.objects.filter(meta__unidad=unidad)
+        .exclude(pk=despues.pk)
+        .filter(actualizado_por=enlace)
+        .count()
+        == 0
+    )
+
+
+def test_grid_links_to_the_quarter_reports_and_sign_off(capturista, poa):
+    html, _ = _abrir(capturista, poa.unidad_a1)
+    programa, unidad = poa.programa_a.pk, poa.unidad_a1.pk
+    assert "TMM-F004 PDF" in html
+    assert (
+        f"reporte=tmm-f004&amp;tipo=pdf&amp;ejercicio=2022&amp;trimestre=2&amp;"
+        f"programa={programa}&amp;unidad={unidad}"
+    ) in html
+    assert reverse("firmas:panel", args=[programa, unidad, 2]) in html

@@ -158,6 +158,8 @@
   }
 
   function marcarError(td, entrada, error) {
+    // The server's message (more detailed) stays until the user edits the cell.
+    if (td.querySelector(".error-celda")) return;
     var msg = td.querySelector(".msg-vivo");
     if (!error) {
       if (msg) msg.remove();
@@ -254,7 +256,13 @@
   form.addEventListener("input", function (ev) {
     var fila = ev.target.closest("tr.fila-meta");
     if (!fila) return;
-    ev.target.closest("td, label").classList.add("modificada");
+    var contenedor = ev.target.closest("td, label");
+    contenedor.classList.add("modificada");
+    var delServidor = contenedor.querySelector(".error-celda");
+    if (delServidor && ev.target.classList.contains("entrada-r")) {
+      delServidor.remove();
+      contenedor.classList.remove("celda-error");
+    }
     recalcularFila(fila);
     if (!sucio) { sucio = true; anunciar("Hay cambios sin guardar."); }
   });
@@ -278,6 +286,8 @@
 
   // Typed values re-shown after a rejected save: refresh their preview.
   if (form.querySelector(".celda-error, .conflicto")) filas.forEach(recalcularFila);
-  var primero = form.querySelector(".celda-error input, .conflicto input");
+  var primero = form.querySelector(
+    "td.celda-error input, td.conflicto input, label.celda-error textarea"
+  );
   if (primero) primero.focus();
 })();
