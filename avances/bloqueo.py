@@ -6,8 +6,10 @@ that write R, observaciones, P and meta anual all call `exigir_meses_abiertos` f
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 
 from avances.models import TrimestreFirma
@@ -142,3 +144,128 @@ def cambios_de_vigencia(meta_id: int) -> list[CambioVigencia]:
         .order_by("fecha", "id")
         .values_list("mes_desde", "meta_anual_anterior", "mes_inicio_anterior")
     ]
+
+
+# --- Last line of defence: model signals -----------------------------------------------------
+#
+# Services check the lock before writing (and write in bulk, which sends no signals). These
+# receivers catch every other `.save()` / `.delete()` — the admin, a shell script, a future
+# screen that forgot the service — so no path can change a signed quarter. Services that
+# already checked everything they write may skip them with `escritura_verificada()`.
+
+_verificado: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "poa_bloqueo_verificado", default=False
+)
+
+
+@contextmanager
+def escritura_verificada():
+    """Mark writes whose lock check the calling service already did (skips the signals)."""
+    token = _verificado.set(True)
+    try:
+        yield
+    finally:
+        _verificado.reset(token)
+
+
+def _omitir(kwargs) -> bool:
+    return kwargs.get("raw", False) or _verificado.get()
+
+
+def _meta_de(instance):
+    from programas.models import Meta
+
+    return Meta.objects.only("id", "clave", "programa_id", "unidad_id").get(pk=instance.meta_id)
+
+
+def _guardia_mensual(sender, instance, campos: tuple[str, ...], accion: str, **kwargs) -> None:
+    """Avance (R, observaciones) and Programado (P): refuse a change in a locked month."""
+    if _omitir(kwargs) or instance.meta_id is None:
+        return
+    meses = {instance.mes}
+    if instance.pk is not None:
+        previo = sender.objects.filter(pk=instance.pk).values("mes", *campos).first()
+        if previo is not None:
+            if all(previo[c] == getattr(instance, c) for c in campos) and (
+                previo["mes"] == instance.mes
+            ):
+                return
+            meses.add(previo["mes"])
+    exigir_meses_abiertos(meta=_meta_de(instance), meses=meses, accion=accion)
+
+
+def _guardia_borrado_mensual(sender, instance, **kwargs) -> None:
+    if _verificado.get():
+        return
+    exigir_meses_abiertos(meta=_meta_de(instance), meses=[instance.mes], accion="borrar el dato")
+
+
+def _guardia_meta(sender, instance, **kwargs) -> None:
+    """Meta: programa/unidad/tipo/sentido and the meta anual in force of locked quarters."""
+    if _omitir(kwargs) or instance.pk is None:
+        return
+    previo = (
+        sender.objects.filter(pk=instance.pk)
+        .values(
+            "programa_id", "unidad_id", "tipo_acumulacion", "sentido", "meta_anual", "mes_inicio"
+        )
+        .first()
+    )
+    if previo is None:
+        return
+    autorizados = trimestres_autorizados(
+        programa_id=previo["programa_id"], unidad_id=previo["unidad_id"]
+    )
+    if not autorizados:
+        return
+    original = sender(pk=instance.pk, clave=instance.clave, **previo)
+    if any(
+        previo[c] != getattr(instance, c)
+        for c in ("programa_id", "unidad_id", "tipo_acumulacion", "sentido")
+    ):
+        exigir_meses_abiertos(
+            meta=original, meses=range(1, 13), accion="cambiar la meta", autorizados=autorizados
+        )
+    if previo["meta_anual"] != instance.meta_anual or previo["mes_inicio"] != instance.mes_inicio:
+        # A reprogramación saved before the meta keeps the locked quarters as they were.
+        cambios = cambios_de_vigencia(instance.pk)
+        exigir_vigencia_intacta(
+            meta=original,
+            antes=(previo["meta_anual"], previo["mes_inicio"], cambios),
+            despues=(instance.meta_anual, instance.mes_inicio, cambios),
+            accion="cambiar la meta anual vigente",
+            autorizados=autorizados,
+        )
+
+
+def _guardia_borrado_meta(sender, instance, **kwargs) -> None:
+    if _verificado.get():
+        return
+    exigir_meses_abiertos(meta=instance, meses=range(1, 13), accion="borrar la meta")
+
+
+def conectar_guardias() -> None:
+    """Connect the receivers (called once from AvancesConfig.ready)."""
+    from django.db.models.signals import pre_delete, pre_save
+
+    from avances.models import Avance
+    from programas.models import Meta, Programado
+
+    def avance(sender, instance, **kwargs):
+        _guardia_mensual(
+            sender, instance, ("realizado", "observaciones"), "modificar el avance", **kwargs
+        )
+
+    def programado(sender, instance, **kwargs):
+        _guardia_mensual(sender, instance, ("valor",), "cambiar lo programado", **kwargs)
+
+    pre_save.connect(avance, sender=Avance, weak=False, dispatch_uid="bloqueo_avance")
+    pre_save.connect(programado, sender=Programado, weak=False, dispatch_uid="bloqueo_programado")
+    pre_save.connect(_guardia_meta, sender=Meta, dispatch_uid="bloqueo_meta")
+    for modelo in (Avance, Programado):
+        pre_delete.connect(
+            _guardia_borrado_mensual,
+            sender=modelo,
+            dispatch_uid=f"bloqueo_borrar_{modelo.__name__}",
+        )
+    pre_delete.connect(_guardia_borrado_meta, sender=Meta, dispatch_uid="bloqueo_borrar_meta")

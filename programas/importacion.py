@@ -1462,7 +1462,11 @@ def aplicar_plan(plan: Plan, *, usuario=None) -> Plan:
     ops, existente = plan._operaciones
     with transaction.atomic():
         _exigir_bloqueos_sin_cambio(existente)
-        _Aplicador(plan, ops, existente, usuario).ejecutar()
+        from avances.bloqueo import escritura_verificada
+
+        # Every locked month was checked by analizar_libro and re-checked (locked) above.
+        with escritura_verificada():
+            _Aplicador(plan, ops, existente, usuario).ejecutar()
     plan._operaciones = None  # a plan is applied once
     return plan
 

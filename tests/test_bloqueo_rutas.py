@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from avances.bloqueo import (
     TrimestreBloqueado,
@@ -284,3 +285,114 @@ def test_cambios_de_vigencia_reads_reprogramaciones_oldest_first(poa):
         motivo="x",
     )  # fmt: skip
     assert cambios_de_vigencia(meta.pk) == [CambioVigencia(4, D("12.00"), 1)]
+
+
+# --- Any other .save()/.delete(): admin, shell scripts, future screens (model guard) ----
+
+
+def test_script_save_of_avance_in_locked_month_is_refused(poa, personas, autorizado_t1, caplog):
+    antes = huella(poa)
+    avance = Avance.objects.get(meta=autorizado_t1, mes=2)
+    avance.realizado = D("9")
+    with caplog.at_level(logging.WARNING, logger="poa.bloqueo"):
+        with pytest.raises(TrimestreBloqueado, match="T1 autorizado"):
+            avance.save()
+    assert_logged(caplog)
+    avance.refresh_from_db()
+    avance.observaciones = "Otra justificación"
+    with pytest.raises(TrimestreBloqueado):
+        avance.save()
+    avance.refresh_from_db()
+    avance.mes = 4  # moving a signed month out of the quarter changes it too
+    with pytest.raises(TrimestreBloqueado):
+        avance.save()
+    with pytest.raises(TrimestreBloqueado), transaction.atomic():
+        Avance.objects.get(meta=autorizado_t1, mes=1).delete()
+    assert huella(poa) == antes
+
+
+def test_script_save_of_open_months_and_unchanged_rows_still_works(poa, personas, autorizado_t1):
+    avance = Avance.objects.get(meta=autorizado_t1, mes=2)
+    avance.save()  # nothing changed: allowed
+    Avance.objects.create(meta=autorizado_t1, mes=4, realizado=D("1"))
+    programado = Programado.objects.get(meta=autorizado_t1, mes=5)
+    programado.valor = D("2")
+    programado.save()
+    meta = Meta.objects.get(pk=autorizado_t1.pk)
+    meta.descripcion = "Descripción corregida"  # not a signed figure
+    meta.save()
+
+
+def test_script_change_of_p_or_meta_in_locked_quarter_is_refused(poa, personas, autorizado_t1):
+    antes = huella(poa)
+    programado = Programado.objects.get(meta=autorizado_t1, mes=3)
+    programado.valor = D("4")
+    with pytest.raises(TrimestreBloqueado, match="programado"):
+        programado.save()
+    with pytest.raises(TrimestreBloqueado), transaction.atomic():
+        programado.delete()
+    meta = Meta.objects.get(pk=autorizado_t1.pk)
+    meta.meta_anual = D("20")
+    with pytest.raises(TrimestreBloqueado, match="meta anual"):
+        meta.save()
+    meta.refresh_from_db()
+    meta.tipo_acumulacion = Meta.TipoAcumulacion.MAXIMO
+    with pytest.raises(TrimestreBloqueado):
+        meta.save()
+    meta.refresh_from_db()
+    meta.programa = poa.programa_b
+    with pytest.raises(TrimestreBloqueado):
+        meta.save()
+    with pytest.raises(TrimestreBloqueado, match="no se puede borrar"), transaction.atomic():
+        Meta.objects.get(pk=autorizado_t1.pk).delete()
+    assert huella(poa) == antes
+
+
+def test_reprogramming_saved_before_the_meta_keeps_locked_quarters_and_is_allowed(
+    poa, personas, autorizado_t1
+):
+    """The planning services' rule: a Reprogramacion from April, then the new meta anual."""
+    antes = huella(poa)
+    meta = Meta.objects.get(pk=autorizado_t1.pk)
+    Reprogramacion.objects.create(
+        meta=meta, mes_desde=4, meta_anual_anterior=meta.meta_anual, meta_anual_nueva=D("20"),
+        motivo="Ampliación presupuestal",
+    )  # fmt: skip
+    meta.meta_anual = D("20")
+    meta.save()
+    assert huella(poa) == antes
+
+
+def test_reprogramming_from_inside_the_locked_quarter_is_refused(poa, personas, autorizado_t1):
+    meta = Meta.objects.get(pk=autorizado_t1.pk)
+    Reprogramacion.objects.create(
+        meta=meta, mes_desde=3, meta_anual_anterior=meta.meta_anual, meta_anual_nueva=D("25"),
+        motivo="Desde marzo",
+    )  # fmt: skip
+    meta.meta_anual = D("25")
+    with pytest.raises(TrimestreBloqueado, match="marzo"):
+        meta.save()
+
+
+def test_admin_site_cannot_change_a_locked_quarter(client, poa, personas, autorizado_t1):
+    """Whatever ModelAdmin is registered, its save goes through the model guard."""
+    from django.contrib import admin
+
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    avance = Avance.objects.get(meta=autorizado_t1, mes=2)
+    if Avance not in admin.site._registry:
+        url = f"/admin/avances/avance/{avance.pk}/change/"
+        assert client.get(url).status_code == 404  # no admin path to avances at all
+        return
+    modeladmin = admin.site._registry[Avance]
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.user = root
+    avance.realizado = D("9")
+    with pytest.raises(TrimestreBloqueado):
+        modeladmin.save_model(request, avance, form=None, change=True)
+    assert Avance.objects.get(pk=avance.pk).realizado == D("1")
