@@ -158,7 +158,8 @@ LANGUAGES = [("es-mx", "Español (México)")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Mexico_City")
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Figures are formatted by programas.numeros; years and ids must never print as "2,022".
+USE_THOUSAND_SEPARATOR = False
 
 # --- Archivos estáticos ----------------------------------------------------------------
 STATIC_URL = "static/"
