@@ -26,7 +26,10 @@ def carpeta_trabajos() -> Path:
 @shared_task(name="reportes.generar_reporte")
 def generar_reporte(trabajo_id: int) -> str:
     """Render job `trabajo_id`, re-checking the requester's scope; return its final state."""
-    trabajo = TrabajoReporte.objects.select_related("usuario").get(pk=trabajo_id)
+    trabajo = TrabajoReporte.objects.select_related("usuario").filter(pk=trabajo_id).first()
+    if trabajo is None:  # deleted while queued: nothing to do
+        logger.warning("Trabajo de reporte %s inexistente", trabajo_id)
+        return Estado.ERROR
     exportador = EXPORTADORES.get(trabajo.reporte)
     p = trabajo.parametros
     TrabajoReporte.objects.filter(pk=trabajo.pk).update(estado=Estado.EN_PROCESO)

@@ -10,11 +10,14 @@ with the table header as print title rows.
 from __future__ import annotations
 
 import io
+from copy import copy
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 
 from programas.xlsx_seguro import texto_seguro
 
@@ -41,42 +44,75 @@ COLORES_SEMAFORO = {
 ROJO = Font(color="B3261E", italic=True)
 
 
-def _escribir(ws, fila: int, columna: int, celda: Celda, *, encabezado: bool = False):
-    destino = ws.cell(row=fila, column=columna)
-    if celda.valor is not None:
-        destino.value = celda.valor
-        destino.number_format = celda.formato or "General"
-        destino.alignment = DERECHA
-    else:
-        destino.value = texto_seguro(celda.texto) if celda.texto else None
-        if encabezado or "centro" in celda.clase:
-            destino.alignment = CENTRO
-        elif "num" in celda.clase:
-            destino.alignment = DERECHA
+class _Estilos:
+    """Style arrays by kind of cell: openpyxl hashes every style object on assignment, which
+    dominates a 300-sheet workbook; copying a ready StyleArray avoids it."""
+
+    def __init__(self):
+        self._cache: dict[tuple, object] = {}
+
+    def aplicar(self, destino, llave: tuple, preparar) -> None:
+        estilo = self._cache.get(llave)
+        if estilo is None:
+            preparar(destino)
+            self._cache[llave] = copy(destino._style)
         else:
-            destino.alignment = AJUSTE
-    destino.border = BORDE
-    if encabezado:
-        destino.font = NEGRITA
-        destino.fill = ENCABEZADO
-    elif celda.semaforo in COLORES_SEMAFORO:
-        destino.fill = COLORES_SEMAFORO[celda.semaforo]
-    if "sin-captura" in celda.clase:
-        destino.font = ROJO
+            destino._style = copy(estilo)
+
+
+def _escribir(ws, fila: int, columna: int, celda: Celda, estilos: _Estilos, *, encabezado=False):
+    destino = ws.cell(row=fila, column=columna)
+    numerica = celda.valor is not None
+    destino.value = (
+        celda.valor if numerica else (texto_seguro(celda.texto) if celda.texto else None)
+    )
+    if numerica:
+        alineacion = DERECHA
+    elif encabezado or "centro" in celda.clase:
+        alineacion = CENTRO
+    elif "num" in celda.clase:
+        alineacion = DERECHA
+    else:
+        alineacion = AJUSTE
+    sin_captura = "sin-captura" in celda.clase
+    llave = (celda.formato if numerica else None, id(alineacion), encabezado, celda.semaforo,
+             sin_captura)  # fmt: skip
+
+    def preparar(d):
+        d.number_format = (celda.formato or "General") if numerica else "General"
+        d.alignment = alineacion
+        d.border = BORDE
+        if encabezado:
+            d.font = NEGRITA
+            d.fill = ENCABEZADO
+        elif celda.semaforo in COLORES_SEMAFORO:
+            d.fill = COLORES_SEMAFORO[celda.semaforo]
+        if sin_captura:
+            d.font = ROJO
+
+    estilos.aplicar(destino, llave, preparar)
     if celda.colspan > 1 or celda.rowspan > 1:
         for r in range(fila, fila + celda.rowspan):
             for c in range(columna, columna + celda.colspan):
-                ws.cell(row=r, column=c).border = BORDE
-        ws.merge_cells(
-            start_row=fila,
-            start_column=columna,
-            end_row=fila + celda.rowspan - 1,
-            end_column=columna + celda.colspan - 1,
-        )
+                if (r, c) != (fila, columna):
+                    estilos.aplicar(ws.cell(row=r, column=c), ("borde",), _solo_borde)
+        # Registered directly: merge_cells() would also create and re-style every covered
+        # cell, the slowest step of a large workbook; the covered cells are already empty.
+        rango = CellRange(
+            min_row=fila, min_col=columna, max_row=fila + celda.rowspan - 1,
+            max_col=columna + celda.colspan - 1,
+        )  # fmt: skip
+        ws.merged_cells.add(MergedCellRange(ws, rango.coord))
     return destino
 
 
-def _escribir_filas(ws, inicio: int, filas: list[list[Celda]], *, encabezado: bool, clases=()):
+def _solo_borde(d) -> None:
+    d.border = BORDE
+
+
+def _escribir_filas(
+    ws, inicio: int, filas: list[list[Celda]], estilos: _Estilos, *, encabezado: bool, clases=()
+):
     """Write rows honoring colspan/rowspan (cells covered by a rowspan above are skipped)."""
     ocupadas: set[tuple[int, int]] = set()
     for desplazamiento, celdas in enumerate(filas):
@@ -85,12 +121,10 @@ def _escribir_filas(ws, inicio: int, filas: list[list[Celda]], *, encabezado: bo
         for celda in celdas:
             while (r, c) in ocupadas:
                 c += 1
-            destino = _escribir(ws, r, c, celda, encabezado=encabezado)
+            destino = _escribir(ws, r, c, celda, estilos, encabezado=encabezado)
             clase = clases[desplazamiento] if clases else ""
             if clase in ("grupo", "total"):
-                destino.font = NEGRITA
-                if clase == "grupo":
-                    destino.fill = GRUPO
+                estilos.aplicar(destino, (clase, destino._style.tobytes()), _resaltar(clase))
             for rr in range(r, r + celda.rowspan):
                 for cc in range(c, c + celda.colspan):
                     ocupadas.add((rr, cc))
@@ -98,7 +132,16 @@ def _escribir_filas(ws, inicio: int, filas: list[list[Celda]], *, encabezado: bo
     return inicio + len(filas)
 
 
-def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str) -> None:
+def _resaltar(clase: str):
+    def preparar(d):
+        d.font = NEGRITA
+        if clase == "grupo":
+            d.fill = GRUPO
+
+    return preparar
+
+
+def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> None:
     ws = libro.create_sheet(hoja.nombre)
     columnas = max(t.columnas for t in hoja.tablas)
     ws.cell(row=1, column=1, value=texto_seguro(ayuntamiento)).font = TITULO
@@ -123,7 +166,7 @@ def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str) -> None:
     primera_tabla = True
     for tabla in hoja.tablas:
         inicio_encabezado = fila
-        fila = _escribir_filas(ws, fila, tabla.encabezado, encabezado=True)
+        fila = _escribir_filas(ws, fila, tabla.encabezado, estilos, encabezado=True)
         if primera_tabla:
             ws.freeze_panes = ws.cell(row=fila, column=1)
             ws.print_title_rows = f"{inicio_encabezado}:{fila - 1}"
@@ -132,6 +175,7 @@ def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str) -> None:
             ws,
             fila,
             [f.celdas for f in tabla.filas],
+            estilos,
             encabezado=False,
             clases=[f.clase for f in tabla.filas],
         )
@@ -177,8 +221,9 @@ def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str) -> None:
 def renderizar_xlsx(documento: Documento, *, ayuntamiento: str) -> bytes:
     libro = Workbook()
     libro.remove(libro.active)
+    estilos = _Estilos()
     for hoja in documento.hojas:
-        _hoja(libro, hoja, ayuntamiento)
+        _hoja(libro, hoja, ayuntamiento, estilos)
     libro.properties.title = documento.titulo
     libro.properties.creator = ayuntamiento[:250]
     salida = io.BytesIO()
