@@ -167,7 +167,7 @@ class EventoFirma(models.Model):
     fecha = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["firma", "fecha", "id"]
+        ordering = ["fecha", "id"]
         verbose_name = "evento de firma"
         verbose_name_plural = "eventos de firma"
 
