@@ -214,10 +214,9 @@ def test_a_100_meta_unidad_saves_in_one_post(client, poa, personas, django_asser
     client.force_login(personas.capturista)
     with django_assert_max_num_queries(16):
         html, datos = _abrir(client, unidad)
+    # 3 fields (R, observaciones, version) per editable cell + the CSRF token.
     assert len(datos) == 100 * 3 * 3
-    # The default limit (1000) would refuse this form; the setting is sized for it.
-    campos = len(datos) + 1
-    assert campos < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert len(datos) + 1 < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     for i, meta in enumerate(metas):
         for mes in (4, 5, 6):
             datos[f"r-{meta.pk}-{mes}"] = f"{i * 1000 + mes:,}"
@@ -230,6 +229,19 @@ def test_a_100_meta_unidad_saves_in_one_post(client, poa, personas, django_asser
     # Re-render after the save, still a constant number of queries.
     with django_assert_max_num_queries(16):
         assert client.get(_url(unidad)).status_code == 200
+
+
+def test_a_unidad_beyond_the_django_default_field_limit_saves(client, poa, personas):
+    """150 metas post 1,351 fields: Django's default limit (1,000) would answer 400."""
+    unidad, metas = unidad_grande(poa.ramo_a, n_metas=150)
+    asignar(personas.capturista, Asignacion.Rol.CAPTURISTA, unidad)
+    client.force_login(personas.capturista)
+    _, datos = _abrir(client, unidad)
+    assert len(datos) + 1 > 1000
+    for meta in metas:
+        datos[f"r-{meta.pk}-6"] = "1"
+    assert client.post(_url(unidad), datos).status_code == 302
+    assert Avance.objects.filter(meta__unidad=unidad, mes=6).count() == 150
 
 
 def test_grid_render_query_count_does_not_grow_with_metas(
