@@ -116,34 +116,36 @@ def _redis_responde(host="127.0.0.1", puerto=6379) -> bool:
 def test_report_job_runs_on_real_redis_broker(poa, personas, settings, tmp_path):
     if not _redis_responde():
         pytest.skip("Redis no responde en 127.0.0.1:6379: se omite la prueba con broker real")
+    from celery import Celery
     from celery.contrib.testing.worker import start_worker
 
-    from poa_site.celery import app
     from reportes.models import TrabajoReporte
-    from reportes.tasks import generar_reporte
 
     settings.MEDIA_ROOT = tmp_path
     url = "redis://127.0.0.1:6379/15"
+    # A fresh app bound to the real broker: the site's app may already hold an eager-mode
+    # producer from earlier tests in this process. Shared tasks register on every app.
+    app = Celery("prueba_redis", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.update(
-        broker_url=url, result_backend=url, task_always_eager=False, broker_connection_retry=False
+        broker_url=url, result_backend=None, task_always_eager=False, broker_connection_retry=False
     )
-    try:
-        app.control.purge()  # messages left by an interrupted earlier run
-        trabajo = TrabajoReporte.objects.create(
-            usuario=personas.capturista,
-            reporte="tmm-f004",
-            parametros={"ejercicio": 2022, "trimestre": 1, "tipo": "xlsx",
-                        "unidad": poa.unidad_a1.pk},
-        )  # fmt: skip
-        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
-            generar_reporte.delay(trabajo.pk)
-            # Progress lives in the database (what the web UI polls), not in a result backend.
-            limite = time.monotonic() + 60
-            while time.monotonic() < limite:
-                trabajo.refresh_from_db()
-                if trabajo.estado in ("TERMINADO", "ERROR"):
-                    break
-                time.sleep(0.2)
-        assert trabajo.estado == "TERMINADO" and (tmp_path / trabajo.archivo).is_file()
-    finally:
-        app.conf.update(broker_url="", result_backend=None, task_always_eager=True)
+    app.loader.import_module("reportes.tasks")
+    app.finalize()
+    assert "reportes.generar_reporte" in app.tasks
+    app.control.purge()  # messages left by an interrupted earlier run
+    trabajo = TrabajoReporte.objects.create(
+        usuario=personas.capturista,
+        reporte="tmm-f004",
+        parametros={"ejercicio": 2022, "trimestre": 1, "tipo": "xlsx", "unidad": poa.unidad_a1.pk},
+    )
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        app.send_task("reportes.generar_reporte", args=[trabajo.pk])
+        # Progress lives in the database (what the web UI polls), not in a result backend.
+        limite = time.monotonic() + 60
+        while time.monotonic() < limite:
+            trabajo.refresh_from_db()
+            if trabajo.estado in ("TERMINADO", "ERROR"):
+                break
+            time.sleep(0.2)
+    assert trabajo.estado == "TERMINADO" and (tmp_path / trabajo.archivo).is_file()
