@@ -137,7 +137,9 @@ MATRIZ: dict[str, Ruta] = {
     "firmas:tablero": Ruta(esperado=solo_planeacion()),
     "firmas:panel": Ruta(
         kwargs=lambda c: {
-            "programa_id": c.poa.programa_a.pk, "unidad_id": c.poa.unidad_a1.pk, "trimestre": 1,
+            "programa_id": c.poa.programa_a.pk,
+            "unidad_id": c.poa.unidad_a1.pk,
+            "trimestre": 1,
         },
         esperado=en_ambito(200),
     ),  # fmt: skip
@@ -145,7 +147,9 @@ MATRIZ: dict[str, Ruta] = {
     # other role in scope gets 403 and another ramo 404.
     "firmas:accion": Ruta(
         kwargs=lambda c: {
-            "programa_id": c.poa.programa_a.pk, "unidad_id": c.poa.unidad_a1.pk, "trimestre": 1,
+            "programa_id": c.poa.programa_a.pk,
+            "unidad_id": c.poa.unidad_a1.pk,
+            "trimestre": 1,
         },
         esperado=estados(403, responsable_unidad=302, ajeno=404),
         metodo="post",
