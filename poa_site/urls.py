@@ -2,10 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-admin.site.site_header = "POA municipal — administración"
-admin.site.site_title = "POA municipal"
-admin.site.index_title = "Catálogos y registros"
-
 urlpatterns = [
     path("", include("avances.urls")),  # inicio, captura, historial, periodos, asignaciones
     path("", include("avances.urls_firma")),  # bandeja, firma, verificar
