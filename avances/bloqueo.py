@@ -136,14 +136,9 @@ def exigir_vigencia_intacta(
 
 def cambios_de_vigencia(meta_id: int) -> list[CambioVigencia]:
     """A meta's reprogramaciones as formula inputs, oldest first (one query)."""
-    from programas.models import Reprogramacion
+    from programas.selectors import cambios_por_meta
 
-    return [
-        CambioVigencia(desde, anterior, inicio_anterior)
-        for desde, anterior, inicio_anterior in Reprogramacion.objects.filter(meta_id=meta_id)
-        .order_by("fecha", "id")
-        .values_list("mes_desde", "meta_anual_anterior", "mes_inicio_anterior")
-    ]
+    return cambios_por_meta([meta_id]).get(meta_id, [])
 
 
 # --- Last line of defence: model signals -----------------------------------------------------

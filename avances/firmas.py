@@ -36,19 +36,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from avances.calendario import ultimo_mes_capturable
-from avances.models import Avance, EventoFirma, TrimestreFirma
+from avances.models import EventoFirma, TrimestreFirma
 from programas import formulas
 from programas.models import (
     NOMBRES_MES,
     Asignacion,
     Meta,
     Programa,
-    Programado,
-    Reprogramacion,
     UnidadEjecutora,
 )
 from programas.numeros import formatear_porcentaje
 from programas.scope import alcance_de
+from programas.selectors import (
+    cambios_por_meta,
+    datos_meta,
+    programados_por_meta,
+    realizados_por_meta,
+    umbrales_de,
+)
 
 logger = logging.getLogger("poa.firmas")
 
@@ -536,35 +541,15 @@ def _cargar_metas(pares: Iterable[tuple[int, int]]) -> dict[tuple[int, int], lis
         )
     )
     ids = [m["id"] for m in metas]
-    programados: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for meta_id, mes, valor in Programado.objects.filter(meta_id__in=ids).values_list(
-        "meta_id", "mes", "valor"
-    ):
-        programados[meta_id][mes] = valor
-    realizados: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
-    observaciones: dict[int, dict[int, str]] = defaultdict(dict)
-    for meta_id, mes, realizado, obs in Avance.objects.filter(meta_id__in=ids).values_list(
-        "meta_id", "mes", "realizado", "observaciones"
-    ):
-        realizados[meta_id][mes] = realizado
-        if obs:
-            observaciones[meta_id][mes] = obs
-    cambios: dict[int, list[formulas.CambioVigencia]] = defaultdict(list)
-    for meta_id, desde, anterior, inicio_anterior in (
-        Reprogramacion.objects.filter(meta_id__in=ids)
-        .order_by("fecha", "id")
-        .values_list("meta_id", "mes_desde", "meta_anual_anterior", "mes_inicio_anterior")
-    ):
-        cambios[meta_id].append(formulas.CambioVigencia(desde, anterior, inicio_anterior))
+    programados = programados_por_meta(ids)
+    realizados = realizados_por_meta(ids)
+    cambios = cambios_por_meta(ids)
     for m in metas:
-        datos = formulas.DatosMeta(
-            programado=[programados[m["id"]].get(k) or Decimal(0) for k in range(1, 13)],
-            realizado=[realizados[m["id"]].get(k) for k in range(1, 13)],
-            meta_anual=m["meta_anual"],
-            mes_inicio=m["mes_inicio"],
-            cambios=cambios[m["id"]],
-            tipo=m["tipo_acumulacion"],
-            sentido=m["sentido"],
+        datos = datos_meta(
+            m,
+            programado=programados.get(m["id"]),
+            realizado=realizados.valores.get(m["id"]),
+            cambios=cambios.get(m["id"]),
         )
         resultado[(m["programa_id"], m["unidad_id"])].append(
             _MetaDatos(
@@ -573,19 +558,10 @@ def _cargar_metas(pares: Iterable[tuple[int, int]]) -> dict[tuple[int, int], lis
                 m["programa_id"],
                 m["unidad_id"],
                 datos,
-                observaciones[m["id"]],
+                realizados.observaciones.get(m["id"], {}),
             )
         )
     return resultado
-
-
-def _umbrales(ejercicio) -> formulas.Umbrales:
-    return formulas.Umbrales(
-        verde_min=ejercicio.verde_min,
-        verde_max=ejercicio.verde_max,
-        amarillo_min=ejercicio.amarillo_min,
-        amarillo_max=ejercicio.amarillo_max,
-    )
 
 
 def meses_exigibles(anio: int, trimestre: int, dia: date | None = None) -> list[int]:
@@ -642,7 +618,7 @@ def faltantes_para_enviar(
     ejercicio = programa.ramo.ejercicio
     metas = _cargar_metas([(programa.pk, unidad.pk)])[(programa.pk, unidad.pk)]
     return _faltantes_de(
-        metas, anio=ejercicio.anio, trimestre=trimestre, umbrales=_umbrales(ejercicio), dia=dia
+        metas, anio=ejercicio.anio, trimestre=trimestre, umbrales=umbrales_de(ejercicio), dia=dia
     )
 
 
@@ -650,7 +626,7 @@ def faltantes_por_par(
     pares: Iterable[tuple[int, int]], *, ejercicio, trimestre: int, dia: date | None = None
 ) -> dict[tuple[int, int], list[str]]:
     """`faltantes_para_enviar` for many (programa_id, unidad_id) pairs of one ejercicio."""
-    umbrales = _umbrales(ejercicio)
+    umbrales = umbrales_de(ejercicio)
     return {
         par: _faltantes_de(
             metas, anio=ejercicio.anio, trimestre=trimestre, umbrales=umbrales, dia=dia

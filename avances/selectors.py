@@ -33,6 +33,7 @@ from programas.models import (
     UnidadEjecutora,
 )
 from programas.numeros import formatear_numero, formatear_porcentaje
+from programas.selectors import cambios_por_meta, datos_meta, umbrales_de
 
 NOMBRES_TRIMESTRE = {
     1: "Enero–Marzo",
@@ -74,27 +75,6 @@ _CAMPOS_META = (
 # --- Figures (the only place that calls the formula module) -------------------------------
 
 
-def umbrales_de(ejercicio: Ejercicio) -> formulas.Umbrales:
-    return formulas.Umbrales(
-        verde_min=ejercicio.verde_min,
-        verde_max=ejercicio.verde_max,
-        amarillo_min=ejercicio.amarillo_min,
-        amarillo_max=ejercicio.amarillo_max,
-    )
-
-
-def _cambios(meta_ids) -> dict[int, list[formulas.CambioVigencia]]:
-    """Reprogramaciones of each meta, oldest first (one query)."""
-    resultado: dict[int, list[formulas.CambioVigencia]] = defaultdict(list)
-    for meta_id, mes_desde, anterior, inicio_anterior in (
-        Reprogramacion.objects.filter(meta_id__in=meta_ids)
-        .order_by("fecha", "id")
-        .values_list("meta_id", "mes_desde", "meta_anual_anterior", "mes_inicio_anterior")
-    ):
-        resultado[meta_id].append(formulas.CambioVigencia(mes_desde, anterior, inicio_anterior))
-    return resultado
-
-
 def _calcular(
     meta: dict,
     programados: dict[int, Decimal],
@@ -105,14 +85,11 @@ def _calcular(
     mes_corte: int,
     umbrales: formulas.Umbrales,
 ) -> formulas.CalculoMeta:
-    datos = formulas.DatosMeta(
+    datos = datos_meta(
+        meta,
         programado=[programados.get(m) or Decimal(0) for m in range(1, 13)],
         realizado=[realizados.get(m) for m in range(1, 13)],
-        meta_anual=meta["meta_anual"],
-        mes_inicio=meta["mes_inicio"],
         cambios=cambios,
-        tipo=meta["tipo_acumulacion"],
-        sentido=meta["sentido"],
     )
     return formulas.calcular_meta(
         datos, trimestre=trimestre, mes_corte=mes_corte, umbrales=umbrales
@@ -286,7 +263,7 @@ def rejilla_captura(
     )
     ids = [m["id"] for m in metas]
     programados = _programados(ids)
-    cambios = _cambios(ids)
+    cambios = cambios_por_meta(ids)
     avances = defaultdict(dict)
     for a in Avance.objects.filter(meta_id__in=ids).values(
         "meta_id",
@@ -446,7 +423,7 @@ def metas_inicio(
     )
     ids = [m["id"] for m in filas_meta]
     programados = _programados(ids)
-    cambios = _cambios(ids)
+    cambios = cambios_por_meta(ids)
     realizados: dict[int, dict[int, Decimal]] = defaultdict(dict)
     observadas: set[int] = set()
     for meta_id, mes, realizado, observaciones in Avance.objects.filter(

@@ -14,6 +14,7 @@ from programas import formulas
 from programas.models import NOMBRES_MES, Ejercicio, Meta, Programa, UnidadEjecutora
 from programas.numeros import formatear_numero, formatear_porcentaje
 from programas.scope import alcance_de
+from programas.selectors import umbrales_de
 
 Estado = TrimestreFirma.Estado
 
@@ -214,7 +215,7 @@ class FilaResumen:
 def resumen(programa: Programa, unidad: UnidadEjecutora, trimestre: int) -> list[FilaResumen]:
     """The figures a reviewer signs: per meta, P/R of the quarter's months and its percentages."""
     ejercicio = programa.ramo.ejercicio
-    umbrales = firmas._umbrales(ejercicio)
+    umbrales = umbrales_de(ejercicio)
     metas = firmas._cargar_metas([(programa.pk, unidad.pk)])[(programa.pk, unidad.pk)]
     textos = {
         pk: (descripcion, medida)

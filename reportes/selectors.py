@@ -18,17 +18,22 @@ from django.db.models import Q
 from django.utils import timezone
 
 from avances.firmas import firmantes_por_par
-from avances.models import Avance, TrimestreFirma
+from avances.models import TrimestreFirma
 from programas import formulas
 from programas.models import (
     Ejercicio,
     Meta,
     Presupuesto,
     Programa,
-    Programado,
     Ramo,
-    Reprogramacion,
     UnidadEjecutora,
+)
+from programas.selectors import (
+    cambios_por_meta,
+    datos_meta,
+    programados_por_meta,
+    realizados_por_meta,
+    umbrales_de,
 )
 
 NOMBRES_PERIODO = {
@@ -203,16 +208,6 @@ def mes_corte_de(anio: int, dia: date | None = None) -> int:
     return dia.month - 1
 
 
-def umbrales_de(ejercicio: dict | Ejercicio) -> formulas.Umbrales:
-    valor = ejercicio.__getitem__ if isinstance(ejercicio, dict) else ejercicio.__getattribute__
-    return formulas.Umbrales(
-        verde_min=valor("verde_min"),
-        verde_max=valor("verde_max"),
-        amarillo_min=valor("amarillo_min"),
-        amarillo_max=valor("amarillo_max"),
-    )
-
-
 def _firmantes_por_defecto(ramo: dict, programa: dict, unidad: dict) -> list[Firmante]:
     return [
         Firmante(
@@ -293,29 +288,15 @@ def reporte_datos(
         raise AlcanceVacio("El alcance solicitado no tiene metas en el ejercicio.")
     metas_qs = Meta.objects.filter(filtro).values("id")
 
-    programado: dict[int, list[Decimal]] = defaultdict(lambda: [CERO] * 12)
-    for meta_id, mes, valor in Programado.objects.filter(meta__in=metas_qs).values_list(
-        "meta_id", "mes", "valor"
-    ):
-        programado[meta_id][mes - 1] = valor
-    realizado: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * 12)
-    observaciones: dict[int, list[str]] = defaultdict(list)
+    programado = programados_por_meta(metas_qs)
+    realizados = realizados_por_meta(metas_qs)
+    realizado = realizados.valores
     meses_q = formulas.meses_del_trimestre(trimestre)
-    for meta_id, mes, valor, obs in (
-        Avance.objects.filter(meta__in=metas_qs)
-        .order_by("meta_id", "mes")
-        .values_list("meta_id", "mes", "realizado", "observaciones")
-    ):
-        realizado[meta_id][mes - 1] = valor
-        if mes in meses_q and obs.strip():
-            observaciones[meta_id].append(obs.strip())
-    cambios: dict[int, list[formulas.CambioVigencia]] = defaultdict(list)
-    for meta_id, desde, anterior, inicio_anterior in (
-        Reprogramacion.objects.filter(meta__in=metas_qs)
-        .order_by("meta_id", "fecha", "id")
-        .values_list("meta_id", "mes_desde", "meta_anual_anterior", "mes_inicio_anterior")
-    ):
-        cambios[meta_id].append(formulas.CambioVigencia(desde, anterior, inicio_anterior))
+    observaciones = {
+        meta_id: [texto for mes, texto in sorted(por_mes.items()) if mes in meses_q]
+        for meta_id, por_mes in realizados.observaciones.items()
+    }
+    cambios = cambios_por_meta(metas_qs)
     lineas: dict[int, list[LineaAccion]] = defaultdict(list)
     for meta_id, codigo, nombre in Meta.lineas_pmd.through.objects.filter(
         meta__in=metas_qs
@@ -376,14 +357,11 @@ def reporte_datos(
         ramo = ramos[programa["ramo_id"]]
         filas = []
         for meta in sorted(por_par[par], key=lambda m: (m["orden"], _llave_clave(m["clave"]))):
-            datos = formulas.DatosMeta(
-                programado=programado[meta["id"]],
-                realizado=realizado[meta["id"]],
-                meta_anual=meta["meta_anual"],
-                mes_inicio=meta["mes_inicio"],
-                cambios=cambios.get(meta["id"], ()),
-                tipo=meta["tipo_acumulacion"],
-                sentido=meta["sentido"],
+            datos = datos_meta(
+                meta,
+                programado=programado.get(meta["id"]),
+                realizado=realizado.get(meta["id"]),
+                cambios=cambios.get(meta["id"]),
             )
             calculo = formulas.calcular_meta(
                 datos, trimestre=trimestre, mes_corte=corte, umbrales=umbrales
