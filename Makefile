@@ -18,6 +18,7 @@ $(VENV)/.instalado: pyproject.toml | $(BIN)/python
 install: $(VENV)/.instalado
 
 migrate: install
+	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate

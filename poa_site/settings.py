@@ -107,6 +107,8 @@ WSGI_APPLICATION = "poa_site.wsgi.application"
 # --- Base de datos -------------------------------------------------------------------
 DEFAULT_SQLITE = f"sqlite:///{BASE_DIR / 'var' / 'poa.sqlite3'}"
 DATABASE_URL = os.environ.get("DATABASE_URL") or DEFAULT_SQLITE
+if DATABASE_URL == DEFAULT_SQLITE:
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # var/ is not in git: a fresh clone creates it
 if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
     raise ImproperlyConfigured("DATABASE_URL debe empezar con sqlite:// o postgres://")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
