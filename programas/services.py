@@ -1,0 +1,299 @@
+"""Planning writes: metas with their calendarización, reprogramación, re-issue and year copy.
+
+Every write validates first, runs in one transaction, checks the lock of authorized quarters
+(avances.bloqueo) and saves tracked models one by one so django-simple-history records them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from avances.bloqueo import (
+    cambios_de_vigencia,
+    escritura_verificada,
+    exigir_meses_abiertos,
+    exigir_vigencia_intacta,
+)
+from programas.models import (
+    Ejercicio,
+    LineaPMD,
+    Meta,
+    Presupuesto,
+    Programa,
+    Programado,
+    Ramo,
+    Reprogramacion,
+    UnidadEjecutora,
+)
+from programas.numeros import formatear_numero
+from programas.selectors import cambios_por_meta, programados_por_meta
+
+CERO = Decimal(0)
+
+
+def _validar_calendario(
+    *, meta_anual: Decimal, programados: list[Decimal], mes_inicio: int, tipo: str
+) -> None:
+    """Refuse negative months and a SUMA meta whose months in force don't add up."""
+    if len(programados) != 12:
+        raise ValidationError("La calendarización debe tener los doce meses.")
+    if meta_anual < 0 or any(v < 0 for v in programados):
+        raise ValidationError("La meta anual y los valores programados no pueden ser negativos.")
+    if tipo == Meta.TipoAcumulacion.SUMA:
+        suma = sum(programados[mes_inicio - 1 :], CERO)
+        if suma != meta_anual:
+            raise ValidationError(
+                f"Los meses programados desde el mes {mes_inicio} suman {formatear_numero(suma)} "
+                f"y la meta anual es {formatear_numero(meta_anual)}: deben ser iguales en una "
+                "meta de tipo SUMA."
+            )
+
+
+def _guardar_programados(
+    meta: Meta, programados: list[Decimal], *, meses: Iterable[int], usuario
+) -> None:
+    """Save the changed months one by one so each gets a history row with its author."""
+    actuales = {p.mes: p for p in Programado.objects.filter(meta=meta)}
+    for mes in meses:
+        valor = programados[mes - 1]
+        actual = actuales.get(mes) or Programado(meta=meta, mes=mes, valor=valor)
+        if actual.pk is None or actual.valor != valor:
+            actual.valor = valor
+            actual._history_user = usuario
+            actual.save()
+
+
+@transaction.atomic
+def meta_reprogramar(
+    *,
+    meta: Meta,
+    meta_anual_nueva: Decimal,
+    programado_nuevo: Mapping[int, Decimal],
+    mes_desde: int,
+    motivo: str,
+    usuario,
+) -> Reprogramacion:
+    """Change meta anual and the months from `mes_desde` on, keeping the original (DOMAIN §3)."""
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ValidationError("Escriba el motivo de la reprogramación.")
+    if not 1 <= mes_desde <= 12:
+        raise ValidationError("El mes desde el que se reprograma debe estar entre 1 y 12.")
+    if any(mes < mes_desde for mes in programado_nuevo):
+        raise ValidationError(
+            "Solo se reprograman los meses no cerrados: los anteriores conservan su valor."
+        )
+    meta = Meta.objects.select_for_update().get(pk=meta.pk)
+    anterior = programados_por_meta([meta.pk])[meta.pk]
+    nuevo = list(anterior)
+    for mes, valor in programado_nuevo.items():
+        nuevo[mes - 1] = valor
+    _validar_calendario(
+        meta_anual=meta_anual_nueva, programados=nuevo, mes_inicio=meta.mes_inicio,
+        tipo=meta.tipo_acumulacion,
+    )  # fmt: skip
+    cambiados = [mes for mes in range(1, 13) if nuevo[mes - 1] != anterior[mes - 1]]
+    accion = "reprogramar la meta"
+    exigir_meses_abiertos(meta=meta, meses=cambiados, accion=accion, usuario=usuario)
+    cambios = cambios_de_vigencia(meta.pk)
+    registro = Reprogramacion(
+        meta=meta,
+        tipo=Reprogramacion.Tipo.REPROGRAMACION,
+        mes_desde=mes_desde,
+        meta_anual_anterior=meta.meta_anual,
+        meta_anual_nueva=meta_anual_nueva,
+        mes_inicio_anterior=meta.mes_inicio,
+        mes_inicio_nuevo=meta.mes_inicio,
+        programado_anterior=[str(v) for v in anterior],
+        programado_nuevo=[str(v) for v in nuevo],
+        motivo=motivo,
+        usuario=usuario,
+    )
+    despues = [*cambios, _cambio(registro)]
+    exigir_vigencia_intacta(
+        meta=meta,
+        antes=(meta.meta_anual, meta.mes_inicio, cambios),
+        despues=(meta_anual_nueva, meta.mes_inicio, despues),
+        accion=accion,
+        usuario=usuario,
+    )
+    with escritura_verificada():
+        registro.save()
+        if meta.meta_anual_original is None and meta_anual_nueva != meta.meta_anual:
+            meta.meta_anual_original = meta.meta_anual
+        meta.meta_anual = meta_anual_nueva
+        meta._history_user = usuario
+        meta.save()
+        _guardar_programados(meta, nuevo, meses=cambiados, usuario=usuario)
+    return registro
+
+
+def _cambio(registro: Reprogramacion):
+    from programas.formulas import CambioVigencia
+
+    return CambioVigencia(
+        registro.mes_desde, registro.meta_anual_anterior, registro.mes_inicio_anterior
+    )
+
+
+@transaction.atomic
+def metas_reexpedir(
+    *,
+    metas: Iterable[Meta],
+    mes_desde: int,
+    nuevos: Mapping[int, tuple[Decimal, Mapping[int, Decimal]]],
+    motivo: str,
+    usuario,
+) -> list[Reprogramacion]:
+    """Re-issue (realineación) a set of metas from `mes_desde`: earlier quarters keep the
+    original metas, counted from January (DOMAIN §3)."""
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ValidationError("Escriba el motivo de la reexpedición.")
+    if not 2 <= mes_desde <= 12:
+        raise ValidationError("La reexpedición empieza entre febrero y diciembre.")
+    metas = list(Meta.objects.select_for_update().filter(pk__in=[m.pk for m in metas]))
+    if not metas:
+        raise ValidationError("No hay metas que reexpedir.")
+    faltan = [m.clave for m in metas if m.pk not in nuevos]
+    if faltan:
+        raise ValidationError(f"Falta la nueva meta de: {', '.join(faltan)}.")
+    ids = [m.pk for m in metas]
+    anteriores = programados_por_meta(ids)
+    todos_cambios = cambios_por_meta(ids)
+    errores = []
+    planes = []
+    for meta in metas:
+        meta_anual, meses = nuevos[meta.pk]
+        anterior = anteriores[meta.pk]
+        nuevo = list(anterior)
+        for mes in range(mes_desde, 13):
+            nuevo[mes - 1] = meses.get(mes, CERO)
+        try:
+            _validar_calendario(
+                meta_anual=meta_anual, programados=nuevo, mes_inicio=mes_desde,
+                tipo=meta.tipo_acumulacion,
+            )  # fmt: skip
+        except ValidationError as exc:
+            errores.append(f"Meta {meta.clave}: {exc.messages[0]}")
+            continue
+        planes.append((meta, meta_anual, anterior, nuevo))
+    if errores:
+        raise ValidationError(errores)
+    registros = []
+    for meta, meta_anual, anterior, nuevo in planes:
+        cambiados = [mes for mes in range(1, 13) if nuevo[mes - 1] != anterior[mes - 1]]
+        accion = "reexpedir la meta"
+        exigir_meses_abiertos(meta=meta, meses=cambiados, accion=accion, usuario=usuario)
+        registro = Reprogramacion(
+            meta=meta,
+            tipo=Reprogramacion.Tipo.REALINEACION,
+            mes_desde=mes_desde,
+            meta_anual_anterior=meta.meta_anual,
+            meta_anual_nueva=meta_anual,
+            mes_inicio_anterior=meta.mes_inicio,
+            mes_inicio_nuevo=mes_desde,
+            programado_anterior=[str(v) for v in anterior],
+            programado_nuevo=[str(v) for v in nuevo],
+            motivo=motivo,
+            usuario=usuario,
+        )
+        cambios = todos_cambios.get(meta.pk, [])
+        exigir_vigencia_intacta(
+            meta=meta,
+            antes=(meta.meta_anual, meta.mes_inicio, cambios),
+            despues=(meta_anual, mes_desde, [*cambios, _cambio(registro)]),
+            accion=accion,
+            usuario=usuario,
+        )
+        with escritura_verificada():
+            registro.save()
+            if meta.meta_anual_original is None:
+                meta.meta_anual_original = meta.meta_anual
+            meta.meta_anual = meta_anual
+            meta.mes_inicio = mes_desde
+            meta._history_user = usuario
+            meta.save()
+            _guardar_programados(meta, nuevo, meses=cambiados, usuario=usuario)
+        registros.append(registro)
+    return registros
+
+
+@transaction.atomic
+def ejercicio_copiar_estructura(*, origen: Ejercicio, anio_destino: int, usuario) -> Ejercicio:
+    """Start ejercicio N+1 from N: structure, responsables, líneas PMD, metas and their
+    calendarización, budget authorized; no avances, reprogramaciones nor signatures."""
+    if anio_destino == origen.anio:
+        raise ValidationError("El ejercicio destino debe ser distinto del de origen.")
+    destino, _ = Ejercicio.objects.get_or_create(
+        anio=anio_destino,
+        defaults={
+            "verde_min": origen.verde_min,
+            "verde_max": origen.verde_max,
+            "amarillo_min": origen.amarillo_min,
+            "amarillo_max": origen.amarillo_max,
+        },
+    )
+    if destino.ramos.exists():
+        raise ValidationError(
+            f"El ejercicio {anio_destino} ya tiene ramos: la copia solo se hace sobre un "
+            "ejercicio vacío."
+        )
+    lineas = {}
+    for linea in LineaPMD.objects.filter(ejercicio=origen):
+        lineas[linea.pk] = LineaPMD.objects.create(
+            ejercicio=destino, codigo=linea.codigo, nombre=linea.nombre
+        )
+    programas: dict[int, Programa] = {}
+    unidades: dict[int, UnidadEjecutora] = {}
+    for ramo in Ramo.objects.filter(ejercicio=origen):
+        nuevo_ramo = Ramo.objects.create(
+            ejercicio=destino, clave=ramo.clave, nombre=ramo.nombre,
+            responsable_nombre=ramo.responsable_nombre, responsable_cargo=ramo.responsable_cargo,
+        )  # fmt: skip
+        for programa in ramo.programas.all():
+            copia = Programa.objects.create(
+                ramo=nuevo_ramo, clave=programa.clave, nombre=programa.nombre,
+                finalidad=programa.finalidad, funcion=programa.funcion,
+                subfuncion=programa.subfuncion, eje=programa.eje, fin=programa.fin,
+                proposito=programa.proposito, responsable_nombre=programa.responsable_nombre,
+                responsable_cargo=programa.responsable_cargo,
+            )  # fmt: skip
+            programas[programa.pk] = copia
+            for capitulo in programa.presupuesto.all():
+                Presupuesto.objects.create(
+                    programa=copia, capitulo=capitulo.capitulo,
+                    descripcion=capitulo.descripcion, autorizado=capitulo.autorizado,
+                )  # fmt: skip
+        for unidad in ramo.unidades.all():
+            unidades[unidad.pk] = UnidadEjecutora.objects.create(
+                ramo=nuevo_ramo, clave=unidad.clave, nombre=unidad.nombre,
+                responsable_nombre=unidad.responsable_nombre,
+                responsable_cargo=unidad.responsable_cargo,
+            )  # fmt: skip
+    metas = list(Meta.objects.filter(unidad__ramo__ejercicio=origen).prefetch_related("lineas_pmd"))
+    calendarios = programados_por_meta([m.pk for m in metas])
+    for meta in metas:
+        copia = Meta(
+            programa=programas[meta.programa_id], unidad=unidades[meta.unidad_id],
+            clave=meta.clave, grupo=meta.grupo, descripcion=meta.descripcion,
+            unidad_medida=meta.unidad_medida, meta_anual=meta.meta_anual, mes_inicio=1,
+            tipo_acumulacion=meta.tipo_acumulacion, sentido=meta.sentido,
+            nivel_mir=meta.nivel_mir, orden=meta.orden,
+        )  # fmt: skip
+        copia._history_user = usuario
+        copia.save()
+        copia.lineas_pmd.set([lineas[linea.pk] for linea in meta.lineas_pmd.all()])
+        valores = list(calendarios[meta.pk])
+        if meta.mes_inicio > 1:
+            # A re-issued meta starts the new year whole: its months before the re-issue held
+            # the old POA, so the meta in force is spread over the months it had from then.
+            for mes in range(1, meta.mes_inicio):
+                valores[mes - 1] = CERO
+        for mes, valor in enumerate(valores, start=1):
+            Programado.objects.create(meta=copia, mes=mes, valor=valor)
+    return destino
