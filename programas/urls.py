@@ -1,5 +1,13 @@
 from django.urls import path
 
+from programas import views
+
 app_name = "programas"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.estructura, name="estructura"),
+    path("metas/<int:meta_id>/", views.meta, name="meta"),
+    path("metas/<int:meta_id>/reprogramar/", views.reprogramar, name="reprogramar"),
+    path("unidades/<int:unidad_id>/reexpedir/", views.reexpedir, name="reexpedir"),
+    path("copiar/", views.copiar, name="copiar"),
+]

@@ -186,6 +186,20 @@ MATRIZ: dict[str, Ruta] = {
         kwargs=_trabajo_del_capturista, esperado=estados(404, capturista=200)
     ),
     # --- programas / importacion (structure and import engineers) --------------------------
+    "programas:estructura": Ruta(esperado=todos(200)),
+    "programas:meta": Ruta(
+        kwargs=lambda c: {"meta_id": c.poa.metas_a1[0].pk}, esperado=en_ambito(200)
+    ),
+    # In scope but not Planeación → 403; out of scope → 404 (no information leak).
+    "programas:reprogramar": Ruta(
+        kwargs=lambda c: {"meta_id": c.poa.metas_a1[0].pk},
+        esperado=estados(403, planeacion=200, ajeno=404),
+    ),
+    "programas:reexpedir": Ruta(
+        kwargs=lambda c: {"unidad_id": c.poa.unidad_a1.pk},
+        esperado=estados(403, planeacion=200, ajeno=404),
+    ),
+    "programas:copiar": Ruta(esperado=solo_planeacion()),
     # Capturistas (capturista, ajeno) are sent from the landing page to their capture sheets.
     "importacion:index": Ruta(esperado=estados(403, planeacion=200, capturista=302, ajeno=302)),
     "importacion:subir": Ruta(esperado=estados(403, planeacion=400), metodo="post"),  # no file

@@ -1,0 +1,70 @@
+"""Planning forms: reprogramación, re-issue from a month and the year copy."""
+
+from __future__ import annotations
+
+from django import forms
+
+from avances.forms import NumeroField
+from programas.models import ABREVIATURAS_MES, NOMBRES_MES, Ejercicio
+
+MESES = [(m, NOMBRES_MES[m - 1]) for m in range(1, 13)]
+
+
+class _MesesMixin:
+    """Twelve es-MX number inputs `m1`…`m12`; months before `mes_desde` are not editable."""
+
+    def _agregar_meses(self, iniciales: list, mes_desde: int) -> None:
+        for mes in range(1, 13):
+            campo = NumeroField(
+                label=ABREVIATURAS_MES[mes - 1].capitalize(),
+                required=mes >= mes_desde,
+                initial=iniciales[mes - 1],
+            )
+            campo.widget.attrs.update({"inputmode": "decimal", "class": "mes", "size": 7})
+            if mes < mes_desde:
+                campo.disabled = True
+            self.fields[f"m{mes}"] = campo
+
+    def meses_nuevos(self, mes_desde: int) -> dict:
+        return {mes: self.cleaned_data[f"m{mes}"] for mes in range(mes_desde, 13)}
+
+
+class ReprogramacionForm(_MesesMixin, forms.Form):
+    mes_desde = forms.TypedChoiceField(
+        label="Reprogramar desde", choices=MESES, coerce=int,
+        help_text="Los meses anteriores están cerrados y conservan su valor programado.",
+    )  # fmt: skip
+    meta_anual_nueva = NumeroField(label="Nueva meta anual")
+    motivo = forms.CharField(
+        label="Motivo (obligatorio)", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, programado: list, mes_desde: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mes_desde"].initial = mes_desde
+        self._agregar_meses(programado, mes_desde)
+
+    def clean_meta_anual_nueva(self):
+        valor = self.cleaned_data["meta_anual_nueva"]
+        if valor is None:
+            raise forms.ValidationError("Escriba la nueva meta anual.")
+        return valor
+
+
+class ReexpedicionForm(forms.Form):
+    mes_desde = forms.TypedChoiceField(
+        label="Reexpedir desde", choices=MESES[1:], coerce=int, initial=4
+    )
+    motivo = forms.CharField(
+        label="Motivo, uno para todas (obligatorio)", max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class CopiaEjercicioForm(forms.Form):
+    origen = forms.ModelChoiceField(
+        label="Ejercicio de origen", queryset=Ejercicio.objects.all(), empty_label=None
+    )
+    anio_destino = forms.IntegerField(
+        label="Año del nuevo ejercicio", min_value=2000, max_value=2100
+    )

@@ -1,0 +1,235 @@
+"""Structure browser and planning screens: everybody reads within scope, Planeación edits."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms as djforms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from avances.bloqueo import TrimestreBloqueado
+from avances.forms import parse_realizado
+from programas.filters import EstructuraFilter
+from programas.forms import CopiaEjercicioForm, ReexpedicionForm, ReprogramacionForm
+from programas.models import ABREVIATURAS_MES, NOMBRES_MES, Ejercicio, Meta, Reprogramacion
+from programas.numeros import formatear_numero
+from programas.scope import (
+    es_planeacion,
+    exigir_planeacion,
+    get_meta_para_usuario,
+    get_unidad_para_usuario,
+    metas_visibles,
+)
+from programas.selectors import programados_por_meta
+from programas.services import ejercicio_copiar_estructura, meta_reprogramar, metas_reexpedir
+from programas.tables import MetasEstructuraTable
+
+
+def _ejercicio_de(request) -> Ejercicio | None:
+    valor = request.GET.get("ejercicio", "")
+    if valor.isdigit():
+        elegido = Ejercicio.objects.filter(pk=int(valor)).first()
+        if elegido:
+            return elegido
+    return Ejercicio.objects.order_by("-anio").first()
+
+
+@login_required
+def estructura(request):
+    """Browse ejercicio → ramo → programa → unidad → metas, filtered within the user's scope."""
+    ejercicio = _ejercicio_de(request)
+    metas = metas_visibles(request.user).filter(unidad__ramo__ejercicio=ejercicio)
+    filtro = EstructuraFilter(
+        request.GET or None, queryset=metas, usuario=request.user, ejercicio=ejercicio
+    )
+    filas = filtro.qs.values(
+        "id", "clave", "descripcion", "unidad_medida", "meta_anual", "meta_anual_original",
+        "mes_inicio", "tipo_acumulacion", "orden", "unidad__clave", "unidad__nombre",
+        "programa__clave", "programa__nombre",
+    )  # fmt: skip
+    tabla = MetasEstructuraTable(filas)
+    RequestConfig(request, paginate={"per_page": 50}).configure(tabla)
+    return render(
+        request,
+        "programas/estructura.html",
+        {
+            "ejercicio": ejercicio,
+            "ejercicios": Ejercicio.objects.all(),
+            "filtro": filtro,
+            "tabla": tabla,
+            "planeacion": es_planeacion(request.user),
+        },
+    )
+
+
+@login_required
+def meta(request, meta_id: int):
+    """One meta: its data, twelve programmed months and reprogramaciones (original → new)."""
+    meta = get_meta_para_usuario(request.user, meta_id)
+    programado = programados_por_meta([meta.pk])[meta.pk]
+    meses = [
+        {"nombre": ABREVIATURAS_MES[m - 1].capitalize(), "valor": formatear_numero(v),
+         "vigente": m >= meta.mes_inicio}
+        for m, v in enumerate(programado, start=1)
+    ]  # fmt: skip
+    reprogramaciones = Reprogramacion.objects.filter(meta=meta).select_related("usuario")
+    return render(
+        request,
+        "programas/meta.html",
+        {
+            "meta": meta,
+            "meses": meses,
+            "suma": formatear_numero(sum(programado[meta.mes_inicio - 1 :], Decimal(0))),
+            "reprogramaciones": reprogramaciones,
+            "lineas": meta.lineas_pmd.all(),
+            "planeacion": es_planeacion(request.user),
+            "mes_inicio_nombre": NOMBRES_MES[meta.mes_inicio - 1].lower(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reprogramar(request, meta_id: int):
+    """Reprogramación of one meta (Planeación): months not yet closed, with a reason."""
+    meta = get_meta_para_usuario(request.user, meta_id)
+    exigir_planeacion(request.user)
+    programado = programados_por_meta([meta.pk])[meta.pk]
+    mes_desde = _mes(request.POST.get("mes_desde") or request.GET.get("mes_desde"), meta.mes_inicio)
+    form = ReprogramacionForm(
+        request.POST or None, programado=programado, mes_desde=mes_desde,
+        initial={"meta_anual_nueva": formatear_numero(meta.meta_anual)},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            meta_reprogramar(
+                meta=meta,
+                meta_anual_nueva=form.cleaned_data["meta_anual_nueva"],
+                programado_nuevo=form.meses_nuevos(mes_desde),
+                mes_desde=mes_desde,
+                motivo=form.cleaned_data["motivo"],
+                usuario=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except TrimestreBloqueado as exc:
+            form.add_error(None, exc.mensaje)
+        else:
+            messages.success(request, f"Meta {meta.clave} reprogramada; la original se conserva.")
+            return redirect("programas:meta", meta_id=meta.pk)
+    return render(
+        request,
+        "programas/reprogramar.html",
+        {"meta": meta, "form": form, "campos_mes": [form[f"m{m}"] for m in range(1, 13)]},
+    )
+
+
+def _mes(valor, defecto: int) -> int:
+    try:
+        mes = int(valor)
+    except (TypeError, ValueError):
+        return defecto
+    return mes if 1 <= mes <= 12 else defecto
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reexpedir(request, unidad_id: int):
+    """Re-issue (realineación) every meta of a unidad from a month, with one reason."""
+    unidad = get_unidad_para_usuario(request.user, unidad_id)
+    exigir_planeacion(request.user)
+    metas = list(Meta.objects.filter(unidad=unidad).order_by("orden", "clave"))
+    programados = programados_por_meta([m.pk for m in metas])
+    form = ReexpedicionForm(request.POST or None)
+    mes_desde = _mes(request.POST.get("mes_desde") or request.GET.get("desde"), 4)
+    filas = []
+    errores = 0
+    for m in metas:
+        fila = {"meta": m, "anual": request.POST.get(f"a-{m.pk}", ""), "meses": [], "error": ""}
+        if request.method != "POST":
+            fila["anual"] = formatear_numero(m.meta_anual)
+        for mes in range(mes_desde, 13):
+            nombre = f"p-{m.pk}-{mes}"
+            texto = request.POST.get(nombre) if request.method == "POST" else None
+            if texto is None:
+                texto = formatear_numero(programados[m.pk][mes - 1])
+            fila["meses"].append({"nombre": nombre, "texto": texto})
+        filas.append(fila)
+    if request.method == "POST" and form.is_valid():
+        nuevos = {}
+        for fila in filas:
+            try:
+                anual = parse_realizado(fila["anual"])
+                meses = {
+                    mes: parse_realizado(c["texto"]) or Decimal(0)
+                    for mes, c in zip(range(mes_desde, 13), fila["meses"], strict=True)
+                }
+                if anual is None:
+                    raise djforms.ValidationError("Escriba la nueva meta anual.")
+                nuevos[fila["meta"].pk] = (anual, meses)
+            except djforms.ValidationError as exc:
+                fila["error"] = exc.messages[0]
+                errores += 1
+        if not errores:
+            try:
+                metas_reexpedir(
+                    metas=metas, mes_desde=mes_desde, nuevos=nuevos,
+                    motivo=form.cleaned_data["motivo"], usuario=request.user,
+                )  # fmt: skip
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except TrimestreBloqueado as exc:
+                form.add_error(None, exc.mensaje)
+            else:
+                messages.success(
+                    request,
+                    f"{len(metas)} metas de {unidad.clave} reexpedidas desde "
+                    f"{NOMBRES_MES[mes_desde - 1].lower()}; los trimestres anteriores conservan "
+                    "las metas originales.",
+                )
+                return redirect(
+                    f"/programas/?unidad={unidad.pk}&ejercicio={unidad.ramo.ejercicio_id}"
+                )
+    return render(
+        request,
+        "programas/reexpedir.html",
+        {
+            "unidad": unidad,
+            "form": form,
+            "filas": filas,
+            "mes_desde": mes_desde,
+            "meses": [ABREVIATURAS_MES[m - 1].capitalize() for m in range(mes_desde, 13)],
+            "hay_errores": errores,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def copiar(request):
+    """Start ejercicio N+1 from N in one action (Planeación)."""
+    exigir_planeacion(request.user)
+    ultimo = Ejercicio.objects.order_by("-anio").first()
+    form = CopiaEjercicioForm(
+        request.POST or None,
+        initial={"origen": ultimo, "anio_destino": ultimo.anio + 1 if ultimo else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            destino = ejercicio_copiar_estructura(
+                origen=form.cleaned_data["origen"],
+                anio_destino=form.cleaned_data["anio_destino"],
+                usuario=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Se creó la estructura del ejercicio {destino.anio}.")
+            return redirect(f"{reverse('programas:estructura')}?ejercicio={destino.pk}")
+    return render(request, "programas/copiar.html", {"form": form})

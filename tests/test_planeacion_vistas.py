@@ -1,0 +1,121 @@
+"""Planning screens: structure browser in scope, reprogramación and re-issue forms."""
+
+from decimal import Decimal
+
+from django.urls import reverse
+
+from programas.models import Meta, Programado, Reprogramacion
+from tests.factories import MetaFactory
+
+D = Decimal
+
+
+def test_structure_browser_lists_only_metas_in_scope(client, poa, personas):
+    client.force_login(personas.capturista)
+    html = client.get(reverse("programas:estructura")).content.decode()
+    assert "Acción de prueba" in html
+    claves_propias = [m.clave for m in poa.metas_a1]
+    for clave in claves_propias:
+        assert f">{clave}</a>" in html
+    for meta in poa.metas_b1 + poa.metas_a2:
+        assert f">{meta.clave}</a>" not in html
+    assert "Copiar estructura" not in html  # read-only for capturistas
+
+
+def test_structure_browser_query_count_does_not_grow(
+    client, poa, personas, django_assert_max_num_queries
+):
+    client.force_login(personas.planeacion)
+    with django_assert_max_num_queries(16) as pocas:
+        client.get(reverse("programas:estructura"))
+    for i in range(60):
+        MetaFactory(programa=poa.programa_a, unidad=poa.unidad_a1, clave=f"X{i}")
+    with django_assert_max_num_queries(len(pocas.captured_queries)):
+        respuesta = client.get(reverse("programas:estructura"))
+    assert respuesta.status_code == 200
+
+
+def test_reprogramar_through_the_form(client, poa, personas):
+    meta = poa.metas_a1[0]
+    client.force_login(personas.planeacion)
+    url = reverse("programas:reprogramar", args=[meta.pk])
+    datos = {"mes_desde": "7", "meta_anual_nueva": "1,200", "motivo": "Ampliación"}
+    datos.update({f"m{m}": "1" for m in range(7, 12)})
+    datos["m12"] = "1,189"
+    respuesta = client.post(url, datos)
+    assert respuesta.status_code == 302
+    meta.refresh_from_db()
+    assert (meta.meta_anual, meta.meta_anual_original) == (D("1200"), D("12"))
+    assert Programado.objects.get(meta=meta, mes=12).valor == D("1189")
+    detalle = client.get(reverse("programas:meta", args=[meta.pk])).content.decode()
+    assert "12 → 1200" in detalle
+    assert "Ampliación" in detalle
+
+
+def test_reprogramar_form_errors_are_spanish_and_save_nothing(client, poa, personas):
+    meta = poa.metas_a1[0]
+    client.force_login(personas.planeacion)
+    url = reverse("programas:reprogramar", args=[meta.pk])
+    datos = {"mes_desde": "7", "meta_anual_nueva": "1,5", "motivo": ""}
+    datos.update({f"m{m}": "1" for m in range(7, 13)})
+    html = client.post(url, datos).content.decode()
+    assert "ambiguo" in html
+    assert "obligatorio" in html.lower()
+    datos.update({"meta_anual_nueva": "50", "motivo": "x"})
+    html = client.post(url, datos).content.decode()
+    assert "suman 12 y la meta anual es 50" in html
+    meta.refresh_from_db()
+    assert meta.meta_anual == D("12")
+    assert not Reprogramacion.objects.exists()
+
+
+def test_capturista_cannot_reprogram_and_outsider_gets_404(client, poa, personas):
+    meta = poa.metas_a1[0]
+    url = reverse("programas:reprogramar", args=[meta.pk])
+    client.force_login(personas.capturista)
+    assert client.post(url, {"mes_desde": "7"}).status_code == 403
+    client.force_login(personas.ajeno)
+    assert client.post(url, {"mes_desde": "7"}).status_code == 404
+    assert Meta.objects.get(pk=meta.pk).meta_anual == D("12")
+
+
+def test_reexpedir_a_unidad_from_april(client, poa, personas):
+    client.force_login(personas.planeacion)
+    url = reverse("programas:reexpedir", args=[poa.unidad_a1.pk])
+    assert "Reexpedir 3 metas" in client.get(url + "?desde=4").content.decode()
+    datos = {"mes_desde": "4", "motivo": "Nuevo Plan Municipal de Desarrollo"}
+    for meta in poa.metas_a1:
+        datos[f"a-{meta.pk}"] = "9"
+        datos.update({f"p-{meta.pk}-{mes}": "1" for mes in range(4, 13)})
+    respuesta = client.post(url, datos)
+    assert respuesta.status_code == 302
+    for meta in poa.metas_a1:
+        meta.refresh_from_db()
+        assert (meta.meta_anual, meta.mes_inicio) == (D("9"), 4)
+    assert Reprogramacion.objects.filter(tipo="REALINEACION").count() == 3
+
+
+def test_reexpedir_with_a_bad_row_saves_nothing(client, poa, personas):
+    client.force_login(personas.planeacion)
+    url = reverse("programas:reexpedir", args=[poa.unidad_a1.pk])
+    datos = {"mes_desde": "4", "motivo": "x"}
+    for meta in poa.metas_a1:
+        datos[f"a-{meta.pk}"] = "9"
+        datos.update({f"p-{meta.pk}-{mes}": "1" for mes in range(4, 13)})
+    datos[f"p-{poa.metas_a1[1].pk}-5"] = "-3"
+    html = client.post(url, datos).content.decode()
+    assert "no se guardó nada" in html
+    assert not Reprogramacion.objects.exists()
+
+
+def test_copy_structure_form(client, poa, personas):
+    client.force_login(personas.planeacion)
+    origen = poa.ramo_a.ejercicio
+    respuesta = client.post(
+        reverse("programas:copiar"), {"origen": origen.pk, "anio_destino": origen.anio + 1}
+    )
+    assert respuesta.status_code == 302
+    html = client.post(
+        reverse("programas:copiar"), {"origen": origen.pk, "anio_destino": origen.anio + 1}
+    ).content.decode()
+    assert "ya tiene ramos" in html
