@@ -119,3 +119,15 @@ def test_copy_structure_form(client, poa, personas):
         reverse("programas:copiar"), {"origen": origen.pk, "anio_destino": origen.anio + 1}
     ).content.decode()
     assert "ya tiene ramos" in html
+
+
+def test_meta_page_of_the_demo_shows_the_reissued_meta(client, poa_demo):
+    from tests.factories import UserFactory, asignar
+
+    usuario = UserFactory(username="plan_demo")
+    asignar(usuario, "PLANEACION")
+    client.force_login(usuario)
+    meta = Meta.objects.get(unidad__clave="54101", clave="100")
+    html = client.get(reverse("programas:meta", args=[meta.pk])).content.decode()
+    assert "446 → 320" in html  # the re-issue of April, imported from the workbook
+    assert "vigente desde abril" in html
