@@ -5,7 +5,14 @@ from __future__ import annotations
 from django import forms
 
 from avances.forms import NumeroField
-from programas.models import ABREVIATURAS_MES, NOMBRES_MES, Ejercicio
+from programas.models import (
+    ABREVIATURAS_MES,
+    NOMBRES_MES,
+    Ejercicio,
+    Meta,
+    Programa,
+    UnidadEjecutora,
+)
 
 MESES = [(m, NOMBRES_MES[m - 1]) for m in range(1, 13)]
 
@@ -68,3 +75,39 @@ class CopiaEjercicioForm(forms.Form):
     anio_destino = forms.IntegerField(
         label="Año del nuevo ejercicio", min_value=2000, max_value=2100
     )
+
+
+class MetaForm(_MesesMixin, forms.ModelForm):
+    """A meta and its twelve programmed months; a SUMA meta's months must add up."""
+
+    meta_anual = NumeroField(label="Meta anual")
+
+    class Meta:
+        model = Meta
+        fields = [
+            "programa", "unidad", "clave", "grupo", "descripcion", "unidad_medida",
+            "meta_anual", "mes_inicio", "tipo_acumulacion", "sentido", "nivel_mir", "lineas_pmd",
+        ]  # fmt: skip
+        widgets = {"descripcion": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, ejercicio, programado: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programa"].queryset = Programa.objects.filter(ramo__ejercicio=ejercicio)
+        self.fields["unidad"].queryset = UnidadEjecutora.objects.filter(ramo__ejercicio=ejercicio)
+        self.fields["lineas_pmd"].queryset = ejercicio.lineas_pmd.all()
+        self.fields["lineas_pmd"].required = False
+        self.fields["lineas_pmd"].label = "Líneas del PMD"
+        self._agregar_meses(programado, 1)
+        for mes in range(1, 13):
+            self.fields[f"m{mes}"].required = False  # a blank month is 0
+
+    def clean_meta_anual(self):
+        valor = self.cleaned_data["meta_anual"]
+        if valor is None:
+            raise forms.ValidationError("Escriba la meta anual.")
+        return valor
+
+    def programados(self) -> list:
+        from decimal import Decimal
+
+        return [self.cleaned_data[f"m{m}"] or Decimal(0) for m in range(1, 13)]

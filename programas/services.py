@@ -297,3 +297,47 @@ def ejercicio_copiar_estructura(*, origen: Ejercicio, anio_destino: int, usuario
         for mes, valor in enumerate(valores, start=1):
             Programado.objects.create(meta=copia, mes=mes, valor=valor)
     return destino
+
+
+@transaction.atomic
+def meta_guardar(
+    *,
+    meta: Meta | None,
+    programa: Programa,
+    unidad: UnidadEjecutora,
+    datos: Mapping[str, object],
+    programados: list[Decimal],
+    usuario,
+) -> Meta:
+    """Create or edit a meta and its twelve programmed months (Planeación)."""
+    if programa.ramo_id != unidad.ramo_id:
+        raise ValidationError("El programa y la unidad deben ser del mismo ramo.")
+    nueva = meta is None
+    meta = Meta(programa=programa, unidad=unidad) if nueva else meta
+    anterior = (meta.meta_anual, meta.mes_inicio, [] if nueva else cambios_de_vigencia(meta.pk))
+    previos = [CERO] * 12 if nueva else programados_por_meta([meta.pk])[meta.pk]
+    for campo, valor in datos.items():
+        setattr(meta, campo, valor)
+    meta.programa, meta.unidad = programa, unidad
+    _validar_calendario(
+        meta_anual=meta.meta_anual, programados=programados, mes_inicio=meta.mes_inicio,
+        tipo=meta.tipo_acumulacion,
+    )  # fmt: skip
+    duplicada = Meta.objects.filter(unidad=unidad, clave=meta.clave).exclude(pk=meta.pk)
+    if duplicada.exists():
+        raise ValidationError(f"Ya existe la meta {meta.clave} en la unidad {unidad.clave}.")
+    cambiados = [m for m in range(1, 13) if programados[m - 1] != previos[m - 1]]
+    if not nueva:
+        accion = "modificar la meta"
+        exigir_meses_abiertos(meta=meta, meses=cambiados, accion=accion, usuario=usuario)
+        exigir_vigencia_intacta(
+            meta=meta, antes=anterior, despues=(meta.meta_anual, meta.mes_inicio, anterior[2]),
+            accion=accion, usuario=usuario,
+        )  # fmt: skip
+    with escritura_verificada():
+        meta._history_user = usuario
+        meta.save()
+        _guardar_programados(
+            meta, programados, meses=range(1, 13) if nueva else cambiados, usuario=usuario
+        )
+    return meta

@@ -6,7 +6,9 @@ app_name = "programas"
 
 urlpatterns = [
     path("", views.estructura, name="estructura"),
+    path("metas/nueva/", views.meta_editar, name="meta_nueva"),
     path("metas/<int:meta_id>/", views.meta, name="meta"),
+    path("metas/<int:meta_id>/editar/", views.meta_editar, name="meta_editar"),
     path("metas/<int:meta_id>/reprogramar/", views.reprogramar, name="reprogramar"),
     path("unidades/<int:unidad_id>/reexpedir/", views.reexpedir, name="reexpedir"),
     path("copiar/", views.copiar, name="copiar"),

@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig
 from avances.bloqueo import TrimestreBloqueado
 from avances.forms import parse_realizado
 from programas.filters import EstructuraFilter
-from programas.forms import CopiaEjercicioForm, ReexpedicionForm, ReprogramacionForm
+from programas.forms import CopiaEjercicioForm, MetaForm, ReexpedicionForm, ReprogramacionForm
 from programas.models import ABREVIATURAS_MES, NOMBRES_MES, Ejercicio, Meta, Reprogramacion
 from programas.numeros import formatear_numero
 from programas.scope import (
@@ -27,7 +27,12 @@ from programas.scope import (
     metas_visibles,
 )
 from programas.selectors import programados_por_meta
-from programas.services import ejercicio_copiar_estructura, meta_reprogramar, metas_reexpedir
+from programas.services import (
+    ejercicio_copiar_estructura,
+    meta_guardar,
+    meta_reprogramar,
+    metas_reexpedir,
+)
 from programas.tables import MetasEstructuraTable
 
 
@@ -233,3 +238,72 @@ def copiar(request):
             messages.success(request, f"Se creó la estructura del ejercicio {destino.anio}.")
             return redirect(f"{reverse('programas:estructura')}?ejercicio={destino.pk}")
     return render(request, "programas/copiar.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meta_editar(request, meta_id: int | None = None):
+    """Create or edit a meta with its twelve programmed months (Planeación)."""
+    if meta_id is not None:
+        meta = get_meta_para_usuario(request.user, meta_id)
+        exigir_planeacion(request.user)
+        ejercicio = meta.programa.ramo.ejercicio
+        programado = programados_por_meta([meta.pk])[meta.pk]
+    else:
+        exigir_planeacion(request.user)
+        meta, ejercicio = None, _ejercicio_de(request)
+        if ejercicio is None:
+            messages.error(request, "Primero cree o importe un ejercicio.")
+            return redirect("programas:estructura")
+        programado = [Decimal(0)] * 12
+    form = MetaForm(request.POST or None, instance=meta, ejercicio=ejercicio, programado=programado)
+    if request.method == "POST" and form.is_valid():
+        datos = {
+            campo: form.cleaned_data[campo]
+            for campo in (
+                "clave", "grupo", "descripcion", "unidad_medida", "meta_anual", "mes_inicio",
+                "tipo_acumulacion", "sentido", "nivel_mir",
+            )
+        }  # fmt: skip
+        try:
+            guardada = meta_guardar(
+                meta=meta,
+                programa=form.cleaned_data["programa"],
+                unidad=form.cleaned_data["unidad"],
+                datos=datos,
+                programados=form.programados(),
+                usuario=request.user,
+            )
+            guardada.lineas_pmd.set(form.cleaned_data["lineas_pmd"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except TrimestreBloqueado as exc:
+            form.add_error(None, exc.mensaje)
+        else:
+            messages.success(request, f"Meta {guardada.clave} guardada.")
+            return redirect("programas:meta", meta_id=guardada.pk)
+    return render(
+        request,
+        "programas/meta_form.html",
+        {
+            "meta": meta,
+            "ejercicio": ejercicio,
+            "form": form,
+            "campos_mes": [form[f"m{m}"] for m in range(1, 13)],
+            "campos_datos": [
+                form[c]
+                for c in (
+                    "programa",
+                    "unidad",
+                    "clave",
+                    "grupo",
+                    "unidad_medida",
+                    "meta_anual",
+                    "mes_inicio",
+                    "tipo_acumulacion",
+                    "sentido",
+                    "nivel_mir",
+                )
+            ],  # fmt: skip
+        },
+    )

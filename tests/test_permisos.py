@@ -200,6 +200,11 @@ MATRIZ: dict[str, Ruta] = {
         esperado=estados(403, planeacion=200, ajeno=404),
     ),
     "programas:copiar": Ruta(esperado=solo_planeacion()),
+    "programas:meta_nueva": Ruta(esperado=solo_planeacion()),
+    "programas:meta_editar": Ruta(
+        kwargs=lambda c: {"meta_id": c.poa.metas_a1[0].pk},
+        esperado=estados(403, planeacion=200, ajeno=404),
+    ),
     # Capturistas (capturista, ajeno) are sent from the landing page to their capture sheets.
     "importacion:index": Ruta(esperado=estados(403, planeacion=200, capturista=302, ajeno=302)),
     "importacion:subir": Ruta(esperado=estados(403, planeacion=400), metodo="post"),  # no file

@@ -131,3 +131,44 @@ def test_meta_page_of_the_demo_shows_the_reissued_meta(client, poa_demo):
     html = client.get(reverse("programas:meta", args=[meta.pk])).content.decode()
     assert "446 → 320" in html  # the re-issue of April, imported from the workbook
     assert "vigente desde abril" in html
+
+
+def _datos_meta(poa, **cambios):
+    datos = {
+        "programa": poa.programa_a.pk, "unidad": poa.unidad_a1.pk, "clave": "900",
+        "grupo": "", "descripcion": "Realizar jornadas comunitarias", "unidad_medida": "Jornada",
+        "meta_anual": "1,200", "mes_inicio": "1", "tipo_acumulacion": "SUMA",
+        "sentido": "ASCENDENTE", "nivel_mir": "",
+    }  # fmt: skip
+    datos.update({f"m{m}": "100" for m in range(1, 13)})
+    datos.update(cambios)
+    return datos
+
+
+def test_planeacion_creates_a_meta_with_its_calendar(client, poa, personas):
+    client.force_login(personas.planeacion)
+    respuesta = client.post(reverse("programas:meta_nueva"), _datos_meta(poa))
+    assert respuesta.status_code == 302
+    meta = Meta.objects.get(unidad=poa.unidad_a1, clave="900")
+    assert meta.meta_anual == D("1200")
+    assert sum(p.valor for p in meta.programados.all()) == D("1200")
+    assert meta.history.first().history_user == personas.planeacion
+
+
+def test_meta_form_refuses_suma_months_that_do_not_add_up(client, poa, personas):
+    client.force_login(personas.planeacion)
+    html = client.post(reverse("programas:meta_nueva"), _datos_meta(poa, m12="1")).content.decode()
+    assert "suman 1,101 y la meta anual es 1,200" in html
+    assert not Meta.objects.filter(clave="900").exists()
+
+
+def test_editing_a_meta_changes_months_with_history(client, poa, personas):
+    meta = poa.metas_a1[0]
+    client.force_login(personas.planeacion)
+    datos = _datos_meta(poa, clave=meta.clave, meta_anual="13", m12="2")
+    datos.update({f"m{m}": "1" for m in range(1, 12)})
+    respuesta = client.post(reverse("programas:meta_editar", args=[meta.pk]), datos)
+    assert respuesta.status_code == 302
+    diciembre = Programado.objects.get(meta=meta, mes=12)
+    assert diciembre.valor == D("2")
+    assert diciembre.history.first().history_user == personas.planeacion

@@ -16,7 +16,7 @@
       if (campo) suma += numero(campo.value);
     }
     var salida = document.getElementById("suma-meses");
-    var anual = numero((document.getElementById("id_meta_anual_nueva") || {}).value);
+    var anual = numero(((document.getElementById("id_meta_anual_nueva") || document.getElementById("id_meta_anual")) || {}).value);
     if (!salida) return;
     salida.textContent = isNaN(suma) ? "—" : suma.toLocaleString("es-MX", {maximumFractionDigits: 2});
     salida.style.color = !isNaN(suma) && Math.abs(suma - anual) < 0.005 ? "" : "#b3261e";
