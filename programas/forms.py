@@ -9,8 +9,11 @@ from programas.models import (
     ABREVIATURAS_MES,
     NOMBRES_MES,
     Ejercicio,
+    LineaPMD,
     Meta,
+    Presupuesto,
     Programa,
+    Ramo,
     UnidadEjecutora,
 )
 
@@ -111,3 +114,44 @@ class MetaForm(_MesesMixin, forms.ModelForm):
         from decimal import Decimal
 
         return [self.cleaned_data[f"m{m}"] or Decimal(0) for m in range(1, 13)]
+
+
+class RamoForm(forms.ModelForm):
+    class Meta:
+        model = Ramo
+        fields = ["clave", "nombre", "responsable_nombre", "responsable_cargo"]
+
+
+class ProgramaForm(forms.ModelForm):
+    class Meta:
+        model = Programa
+        fields = [
+            "ramo", "clave", "nombre", "finalidad", "funcion", "subfuncion", "eje",
+            "fin", "proposito", "responsable_nombre", "responsable_cargo",
+        ]  # fmt: skip
+        widgets = {
+            "fin": forms.Textarea(attrs={"rows": 3}),
+            "proposito": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class UnidadForm(forms.ModelForm):
+    class Meta:
+        model = UnidadEjecutora
+        fields = ["ramo", "clave", "nombre", "responsable_nombre", "responsable_cargo"]
+
+
+class LineaPMDForm(forms.ModelForm):
+    class Meta:
+        model = LineaPMD
+        fields = ["codigo", "nombre"]
+
+
+PresupuestoFormSet = forms.inlineformset_factory(
+    Programa,
+    Presupuesto,
+    fields=["capitulo", "descripcion", "autorizado", "modificado",
+            "devengado_t1", "devengado_t2", "devengado_t3", "devengado_t4"],
+    extra=2,
+    can_delete=True,
+)  # fmt: skip

@@ -12,4 +12,6 @@ urlpatterns = [
     path("metas/<int:meta_id>/reprogramar/", views.reprogramar, name="reprogramar"),
     path("unidades/<int:unidad_id>/reexpedir/", views.reexpedir, name="reexpedir"),
     path("copiar/", views.copiar, name="copiar"),
+    path("catalogos/<str:tipo>/nuevo/", views.catalogo_editar, name="catalogo_nuevo"),
+    path("catalogos/<str:tipo>/<int:pk>/", views.catalogo_editar, name="catalogo_editar"),
 ]

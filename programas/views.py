@@ -8,7 +8,9 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
@@ -16,8 +18,28 @@ from django_tables2 import RequestConfig
 from avances.bloqueo import TrimestreBloqueado
 from avances.forms import parse_realizado
 from programas.filters import EstructuraFilter
-from programas.forms import CopiaEjercicioForm, MetaForm, ReexpedicionForm, ReprogramacionForm
-from programas.models import ABREVIATURAS_MES, NOMBRES_MES, Ejercicio, Meta, Reprogramacion
+from programas.forms import (
+    CopiaEjercicioForm,
+    LineaPMDForm,
+    MetaForm,
+    PresupuestoFormSet,
+    ProgramaForm,
+    RamoForm,
+    ReexpedicionForm,
+    ReprogramacionForm,
+    UnidadForm,
+)
+from programas.models import (
+    ABREVIATURAS_MES,
+    NOMBRES_MES,
+    Ejercicio,
+    LineaPMD,
+    Meta,
+    Programa,
+    Ramo,
+    Reprogramacion,
+    UnidadEjecutora,
+)
 from programas.numeros import formatear_numero
 from programas.scope import (
     es_planeacion,
@@ -305,5 +327,73 @@ def meta_editar(request, meta_id: int | None = None):
                     "nivel_mir",
                 )
             ],  # fmt: skip
+        },
+    )
+
+
+# Catalogs of the structure: (model, form, needs a ramo choice, title).
+CATALOGOS = {
+    "ramo": (Ramo, RamoForm, False, "ramo"),
+    "programa": (Programa, ProgramaForm, True, "programa"),
+    "unidad": (UnidadEjecutora, UnidadForm, True, "unidad ejecutora"),
+    "linea": (LineaPMD, LineaPMDForm, False, "línea del PMD"),
+}
+
+
+def _ejercicio_del_objeto(objeto) -> Ejercicio:
+    if isinstance(objeto, Ramo | LineaPMD):
+        return objeto.ejercicio
+    return objeto.ramo.ejercicio
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalogo_editar(request, tipo: str, pk: int | None = None):
+    """Create or edit a ramo, programa (with budget by capítulo), unidad or línea del PMD."""
+    exigir_planeacion(request.user)
+    if tipo not in CATALOGOS:
+        raise Http404("Catálogo desconocido.")
+    modelo, clase_form, con_ramo, titulo = CATALOGOS[tipo]
+    objeto = get_object_or_404(modelo, pk=pk) if pk is not None else None
+    ejercicio = _ejercicio_del_objeto(objeto) if objeto else _ejercicio_de(request)
+    if ejercicio is None:
+        messages.error(request, "Primero cree o importe un ejercicio.")
+        return redirect("programas:estructura")
+    form = clase_form(request.POST or None, instance=objeto)
+    if con_ramo:
+        form.fields["ramo"].queryset = Ramo.objects.filter(ejercicio=ejercicio)
+    presupuesto = None
+    if tipo == "programa":
+        presupuesto = PresupuestoFormSet(request.POST or None, instance=objeto or Programa())
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (presupuesto is None or presupuesto.is_valid())
+    ):
+        with transaction.atomic():
+            guardado = form.save(commit=False)
+            if not con_ramo:
+                guardado.ejercicio = ejercicio
+            try:
+                guardado.validate_unique()
+                guardado.validate_constraints()
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                guardado.save()
+                if presupuesto is not None:
+                    presupuesto.instance = guardado
+                    presupuesto.save()
+                messages.success(request, f"Se guardó {titulo} {guardado}.")
+                return redirect(f"{reverse('programas:estructura')}?ejercicio={ejercicio.pk}")
+    return render(
+        request,
+        "programas/catalogo_form.html",
+        {
+            "form": form,
+            "presupuesto": presupuesto,
+            "titulo": titulo,
+            "objeto": objeto,
+            "ejercicio": ejercicio,
         },
     )

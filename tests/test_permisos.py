@@ -201,6 +201,10 @@ MATRIZ: dict[str, Ruta] = {
     ),
     "programas:copiar": Ruta(esperado=solo_planeacion()),
     "programas:meta_nueva": Ruta(esperado=solo_planeacion()),
+    "programas:catalogo_nuevo": Ruta(kwargs=lambda c: {"tipo": "ramo"}, esperado=solo_planeacion()),
+    "programas:catalogo_editar": Ruta(
+        kwargs=lambda c: {"tipo": "unidad", "pk": c.poa.unidad_a1.pk}, esperado=solo_planeacion()
+    ),
     "programas:meta_editar": Ruta(
         kwargs=lambda c: {"meta_id": c.poa.metas_a1[0].pk},
         esperado=estados(403, planeacion=200, ajeno=404),

@@ -172,3 +172,45 @@ def test_editing_a_meta_changes_months_with_history(client, poa, personas):
     diciembre = Programado.objects.get(meta=meta, mes=12)
     assert diciembre.valor == D("2")
     assert diciembre.history.first().history_user == personas.planeacion
+
+
+def test_planeacion_creates_ramo_and_edits_programa_budget(client, poa, personas):
+    from programas.models import Presupuesto, Ramo
+
+    client.force_login(personas.planeacion)
+    ejercicio = poa.ramo_a.ejercicio
+    url = reverse("programas:catalogo_nuevo", args=["ramo"]) + f"?ejercicio={ejercicio.pk}"
+    datos = {
+        "clave": "07",
+        "nombre": "Obras Públicas",
+        "responsable_nombre": "",
+        "responsable_cargo": "",
+    }
+    assert client.post(url, datos).status_code == 302
+    assert Ramo.objects.filter(ejercicio=ejercicio, clave="07").exists()
+    html = client.post(url, datos).content.decode()  # same clave again
+    assert "ya existe" in html.lower()
+    assert Ramo.objects.filter(ejercicio=ejercicio, clave="07").count() == 1
+
+    programa = poa.programa_a
+    url = reverse("programas:catalogo_editar", args=["programa", programa.pk])
+    datos = {
+        "ramo": programa.ramo_id, "clave": programa.clave, "nombre": programa.nombre,
+        "finalidad": "2 DESARROLLO SOCIAL", "funcion": "", "subfuncion": "", "eje": "",
+        "fin": "Contribuir al bienestar", "proposito": "La población vulnerable recibe apoyos",
+        "responsable_nombre": "", "responsable_cargo": "",
+        "presupuesto-TOTAL_FORMS": "1", "presupuesto-INITIAL_FORMS": "0",
+        "presupuesto-0-capitulo": "10000", "presupuesto-0-descripcion": "Servicios personales",
+        "presupuesto-0-autorizado": "1500000.50",
+    }  # fmt: skip
+    assert client.post(url, datos).status_code == 302
+    programa.refresh_from_db()
+    assert programa.fin == "Contribuir al bienestar"
+    assert Presupuesto.objects.get(programa=programa, capitulo="10000").autorizado == D(
+        "1500000.50"
+    )
+
+
+def test_unknown_catalog_is_404(client, personas):
+    client.force_login(personas.planeacion)
+    assert client.get("/programas/catalogos/otro/nuevo/").status_code == 404
