@@ -37,16 +37,7 @@ from programas.scope import (
     puede_capturar,
     unidades_visibles,
 )
-
-
-def _ejercicio_de(request) -> Ejercicio | None:
-    """The ejercicio chosen with ?ejercicio=<id>, else the latest one."""
-    valor = request.GET.get("ejercicio", "")
-    if valor.isdigit():
-        elegido = Ejercicio.objects.filter(pk=int(valor)).first()
-        if elegido:
-            return elegido
-    return Ejercicio.objects.order_by("-anio").first()
+from programas.selectors import ejercicio_elegido
 
 
 def _url_si_existe(nombre: str, *args, **kwargs) -> str:
@@ -68,7 +59,7 @@ class InicioView(LoginRequiredMixin, SingleTableMixin, FilterView):
     filterset_class = MetasFilter
 
     def get(self, request, *args, **kwargs):
-        self.ejercicio = _ejercicio_de(request)
+        self.ejercicio = ejercicio_elegido(request)
         if self.ejercicio is None:
             return render(request, "avances/sin_ejercicio.html")
         self.trimestre = self._trimestre()
@@ -246,7 +237,7 @@ def historial(request, meta_id: int):
 def periodos(request):
     """Open/close capture per month or quarter and set each quarter's deadline."""
     exigir_planeacion(request.user)
-    ejercicio = _ejercicio_de(request)
+    ejercicio = ejercicio_elegido(request)
     if ejercicio is None:
         return render(request, "avances/sin_ejercicio.html")
     destino = f"{reverse('avances:periodos')}?ejercicio={ejercicio.pk}"
@@ -314,7 +305,7 @@ def periodos(request):
 def asignaciones(request):
     """List, add and remove who may do what over which part of the POA."""
     exigir_planeacion(request.user)
-    ejercicio = _ejercicio_de(request)
+    ejercicio = ejercicio_elegido(request)
     elegido = request.GET.get("usuario", "")
     inicial = {"usuario": elegido} if elegido.isdigit() else {}
     form = AsignacionForm(request.POST or None, ejercicio=ejercicio, initial=inicial)

@@ -15,6 +15,7 @@ from avances import firmas, selectors_firma
 from avances.models import EventoFirma, TrimestreFirma
 from programas.models import Ejercicio, Programa, Ramo, UnidadEjecutora
 from programas.scope import exigir_planeacion, metas_visibles
+from programas.selectors import ejercicio_elegido
 
 Accion = EventoFirma.Accion
 ETIQUETAS_ACCION = {
@@ -24,16 +25,6 @@ ETIQUETAS_ACCION = {
     Accion.DEVOLVER: "Devolver con comentario",
     Accion.REABRIR: "Reabrir trimestre",
 }
-
-
-def _ejercicio_de(request) -> Ejercicio | None:
-    """The ejercicio chosen with ?ejercicio=<id>, else the latest one."""
-    valor = request.GET.get("ejercicio", "")
-    if valor.isdigit():
-        elegido = Ejercicio.objects.filter(pk=int(valor)).first()
-        if elegido:
-            return elegido
-    return Ejercicio.objects.order_by("-anio").first()
 
 
 def url_pdf(programa_id: int, unidad_id: int, trimestre: int, anio: int) -> str:
@@ -69,7 +60,7 @@ def _reporte_para_usuario(user, programa_id: int, unidad_id: int, trimestre: int
 @login_required
 def bandeja(request):
     """What waits for the user's signature, with the actions that need no comment."""
-    ejercicio = _ejercicio_de(request)
+    ejercicio = ejercicio_elegido(request)
     if ejercicio is None:
         return render(request, "avances/sin_ejercicio.html", status=200)
     datos = selectors_firma.bandeja(request.user, ejercicio)
@@ -187,7 +178,7 @@ def accion(request, programa_id: int, unidad_id: int, trimestre: int):
 def tablero(request):
     """Planeación: every (programa, unidad) report's state per quarter."""
     exigir_planeacion(request.user)
-    ejercicio = _ejercicio_de(request)
+    ejercicio = ejercicio_elegido(request)
     if ejercicio is None:
         return render(request, "avances/sin_ejercicio.html")
     ramo_id = request.GET.get("ramo", "")

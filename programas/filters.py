@@ -11,6 +11,11 @@ from programas.scope import programas_visibles, ramos_visibles, unidades_visible
 
 
 class EstructuraFilter(django_filters.FilterSet):
+    """Ramo, programa, unidad and text, with choices limited to the user's scope.
+
+    "Mis metas" (avances.filters.MetasFilter) extends it with trimestre and semáforo.
+    """
+
     ramo = django_filters.ModelChoiceFilter(
         queryset=None, field_name="programa__ramo", label="Ramo", empty_label="Todos"
     )
@@ -44,4 +49,9 @@ class EstructuraFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(clave__icontains=value) | Q(descripcion__icontains=value))
+        return queryset.filter(
+            Q(clave__icontains=value)
+            | Q(descripcion__icontains=value)
+            | Q(grupo__icontains=value)
+            | Q(unidad_medida__icontains=value)
+        )

@@ -101,3 +101,13 @@ def datos_meta(
         tipo=meta["tipo_acumulacion"],
         sentido=meta["sentido"],
     )
+
+
+def ejercicio_elegido(request) -> Ejercicio | None:
+    """The ejercicio chosen with `?ejercicio=<id>`, else the latest one (None if there is none)."""
+    valor = request.GET.get("ejercicio", "")
+    if valor.isdigit():
+        elegido = Ejercicio.objects.filter(pk=int(valor)).first()
+        if elegido:
+            return elegido
+    return Ejercicio.objects.order_by("-anio").first()

@@ -48,7 +48,7 @@ from programas.scope import (
     get_unidad_para_usuario,
     metas_visibles,
 )
-from programas.selectors import programados_por_meta
+from programas.selectors import ejercicio_elegido, programados_por_meta
 from programas.services import (
     ejercicio_copiar_estructura,
     meta_guardar,
@@ -58,19 +58,10 @@ from programas.services import (
 from programas.tables import MetasEstructuraTable
 
 
-def _ejercicio_de(request) -> Ejercicio | None:
-    valor = request.GET.get("ejercicio", "")
-    if valor.isdigit():
-        elegido = Ejercicio.objects.filter(pk=int(valor)).first()
-        if elegido:
-            return elegido
-    return Ejercicio.objects.order_by("-anio").first()
-
-
 @login_required
 def estructura(request):
     """Browse ejercicio → ramo → programa → unidad → metas, filtered within the user's scope."""
-    ejercicio = _ejercicio_de(request)
+    ejercicio = ejercicio_elegido(request)
     metas = metas_visibles(request.user).filter(unidad__ramo__ejercicio=ejercicio)
     filtro = EstructuraFilter(
         request.GET or None, queryset=metas, usuario=request.user, ejercicio=ejercicio
@@ -273,7 +264,7 @@ def meta_editar(request, meta_id: int | None = None):
         programado = programados_por_meta([meta.pk])[meta.pk]
     else:
         exigir_planeacion(request.user)
-        meta, ejercicio = None, _ejercicio_de(request)
+        meta, ejercicio = None, ejercicio_elegido(request)
         if ejercicio is None:
             messages.error(request, "Primero cree o importe un ejercicio.")
             return redirect("programas:estructura")
@@ -355,7 +346,7 @@ def catalogo_editar(request, tipo: str, pk: int | None = None):
         raise Http404("Catálogo desconocido.")
     modelo, clase_form, con_ramo, titulo = CATALOGOS[tipo]
     objeto = get_object_or_404(modelo, pk=pk) if pk is not None else None
-    ejercicio = _ejercicio_del_objeto(objeto) if objeto else _ejercicio_de(request)
+    ejercicio = _ejercicio_del_objeto(objeto) if objeto else ejercicio_elegido(request)
     if ejercicio is None:
         messages.error(request, "Primero cree o importe un ejercicio.")
         return redirect("programas:estructura")
