@@ -45,6 +45,8 @@ from programas.scope import (
     es_planeacion,
     exigir_planeacion,
     get_meta_para_usuario,
+    get_programa_para_usuario,
+    get_ramo_para_usuario,
     get_unidad_para_usuario,
     metas_visibles,
 )
@@ -158,11 +160,25 @@ def _mes(valor, defecto: int) -> int:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reexpedir(request, unidad_id: int):
-    """Re-issue (realineación) every meta of a unidad from a month, with one reason."""
-    unidad = get_unidad_para_usuario(request.user, unidad_id)
+def reexpedir(request, alcance: str, pk: int):
+    """Re-issue (realineación) every meta of a unidad, programa or ramo from a month."""
+    if alcance == "unidad":
+        objeto = get_unidad_para_usuario(request.user, pk)
+        filtro = {"unidad": objeto}
+    elif alcance == "programa":
+        objeto = get_programa_para_usuario(request.user, pk)
+        filtro = {"programa": objeto}
+    elif alcance == "ramo":
+        objeto = get_ramo_para_usuario(request.user, pk)
+        filtro = {"programa__ramo": objeto}
+    else:
+        raise Http404("Alcance desconocido.")
     exigir_planeacion(request.user)
-    metas = list(Meta.objects.filter(unidad=unidad).order_by("orden", "clave"))
+    metas = list(
+        Meta.objects.filter(**filtro)
+        .select_related("unidad")
+        .order_by("unidad__clave", "orden", "clave")
+    )
     programados = programados_por_meta([m.pk for m in metas])
     form = ReexpedicionForm(request.POST or None)
     mes_desde = _mes(request.POST.get("mes_desde") or request.GET.get("desde"), 4)
@@ -207,18 +223,21 @@ def reexpedir(request, unidad_id: int):
             else:
                 messages.success(
                     request,
-                    f"{len(metas)} metas de {unidad.clave} reexpedidas desde "
+                    f"{len(metas)} metas de {objeto} reexpedidas desde "
                     f"{NOMBRES_MES[mes_desde - 1].lower()}; los trimestres anteriores conservan "
                     "las metas originales.",
                 )
-                return redirect(
-                    f"/programas/?unidad={unidad.pk}&ejercicio={unidad.ramo.ejercicio_id}"
-                )
+                anio = objeto.ejercicio_id if alcance == "ramo" else objeto.ramo.ejercicio_id
+                destino = reverse("programas:estructura")
+                return redirect(f"{destino}?ejercicio={anio}&{alcance}={objeto.pk}")
     return render(
         request,
         "programas/reexpedir.html",
         {
-            "unidad": unidad,
+            "objeto": objeto,
+            "alcance": {"unidad": "la unidad", "programa": "el programa", "ramo": "el ramo"}[
+                alcance
+            ],
             "form": form,
             "filas": filas,
             "mes_desde": mes_desde,

@@ -196,7 +196,7 @@ MATRIZ: dict[str, Ruta] = {
         esperado=estados(403, planeacion=200, ajeno=404),
     ),
     "programas:reexpedir": Ruta(
-        kwargs=lambda c: {"unidad_id": c.poa.unidad_a1.pk},
+        kwargs=lambda c: {"alcance": "unidad", "pk": c.poa.unidad_a1.pk},
         esperado=estados(403, planeacion=200, ajeno=404),
     ),
     "programas:copiar": Ruta(esperado=solo_planeacion()),

@@ -81,7 +81,7 @@ def test_capturista_cannot_reprogram_and_outsider_gets_404(client, poa, personas
 
 def test_reexpedir_a_unidad_from_april(client, poa, personas):
     client.force_login(personas.planeacion)
-    url = reverse("programas:reexpedir", args=[poa.unidad_a1.pk])
+    url = reverse("programas:reexpedir", args=["unidad", poa.unidad_a1.pk])
     assert "Reexpedir 3 metas" in client.get(url + "?desde=4").content.decode()
     datos = {"mes_desde": "4", "motivo": "Nuevo Plan Municipal de Desarrollo"}
     for meta in poa.metas_a1:
@@ -97,7 +97,7 @@ def test_reexpedir_a_unidad_from_april(client, poa, personas):
 
 def test_reexpedir_with_a_bad_row_saves_nothing(client, poa, personas):
     client.force_login(personas.planeacion)
-    url = reverse("programas:reexpedir", args=[poa.unidad_a1.pk])
+    url = reverse("programas:reexpedir", args=["unidad", poa.unidad_a1.pk])
     datos = {"mes_desde": "4", "motivo": "x"}
     for meta in poa.metas_a1:
         datos[f"a-{meta.pk}"] = "9"
@@ -214,3 +214,20 @@ def test_planeacion_creates_ramo_and_edits_programa_budget(client, poa, personas
 def test_unknown_catalog_is_404(client, personas):
     client.force_login(personas.planeacion)
     assert client.get("/programas/catalogos/otro/nuevo/").status_code == 404
+
+
+def test_reexpedir_a_whole_programa_and_unknown_scope(client, poa, personas):
+    client.force_login(personas.planeacion)
+    url = reverse("programas:reexpedir", args=["programa", poa.programa_a.pk])
+    metas = poa.metas_a1 + poa.metas_a2
+    assert f"Reexpedir {len(metas)} metas" in client.get(url).content.decode()
+    datos = {"mes_desde": "4", "motivo": "Nuevo PMD"}
+    for meta in metas:
+        datos[f"a-{meta.pk}"] = "9"
+        datos.update({f"p-{meta.pk}-{mes}": "1" for mes in range(4, 13)})
+    assert client.post(url, datos).status_code == 302
+    assert Reprogramacion.objects.filter(tipo="REALINEACION").count() == len(metas)
+    assert client.get(f"/programas/reexpedir/otro/{poa.ramo_a.pk}/").status_code == 404
+    client.force_login(personas.responsable_ramo)
+    url = reverse("programas:reexpedir", args=["ramo", poa.ramo_a.pk])
+    assert client.get(url).status_code == 403
