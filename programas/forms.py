@@ -1,23 +1,54 @@
-"""Planning forms: reprogramación, re-issue from a month and the year copy."""
+"""Planning forms: metas with their months, catalogs, reprogramación, re-issue and year copy."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
-from avances.forms import NumeroField
 from programas.models import (
     ABREVIATURAS_MES,
     NOMBRES_MES,
     Ejercicio,
     LineaPMD,
     Meta,
-    Presupuesto,
     Programa,
     Ramo,
     UnidadEjecutora,
 )
+from programas.numeros import NumeroInvalido, formatear_numero, parse_numero
 
 MESES = [(m, NOMBRES_MES[m - 1]) for m in range(1, 13)]
+MAXIMO = Decimal("9999999999999999.99")  # DECIMAL(18, 2)
+
+
+def parse_cifra(texto: str | None) -> Decimal | None:
+    """Read a planned figure typed in es-MX (blank → None); refuse negatives and overflow."""
+    texto = (texto or "").strip()
+    if not texto:
+        return None
+    if len(texto) > 40:
+        raise forms.ValidationError("El valor es demasiado largo para ser un número.")
+    try:
+        valor = parse_numero(texto)
+    except NumeroInvalido as exc:
+        raise forms.ValidationError(str(exc)) from None
+    if valor < 0:
+        raise forms.ValidationError(f"«{texto}»: no se permiten valores negativos.")
+    if valor > MAXIMO:
+        raise forms.ValidationError(f"«{texto}» es demasiado grande.")
+    return valor
+
+
+class NumeroField(forms.CharField):
+    """A planned figure in es-MX (`1,234.5` or `1234.5`); an ambiguous `1,5` is refused."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        return parse_cifra(super().to_python(value))
 
 
 class _MesesMixin:
@@ -147,11 +178,53 @@ class LineaPMDForm(forms.ModelForm):
         fields = ["codigo", "nombre"]
 
 
-PresupuestoFormSet = forms.inlineformset_factory(
-    Programa,
-    Presupuesto,
-    fields=["capitulo", "descripcion", "autorizado", "modificado",
-            "devengado_t1", "devengado_t2", "devengado_t3", "devengado_t4"],
-    extra=2,
-    can_delete=True,
-)  # fmt: skip
+class PresupuestoForm(forms.Form):
+    """One capítulo of a programa's budget; amounts in es-MX."""
+
+    capitulo = forms.CharField(label="Capítulo", max_length=10, required=False)
+    descripcion = forms.CharField(label="Descripción", max_length=200, required=False)
+    autorizado = NumeroField(label="Autorizado", required=False)
+    modificado = NumeroField(label="Modificado", required=False)
+    devengado_t1 = NumeroField(label="Dev. T1", required=False)
+    devengado_t2 = NumeroField(label="Dev. T2", required=False)
+    devengado_t3 = NumeroField(label="Dev. T3", required=False)
+    devengado_t4 = NumeroField(label="Dev. T4", required=False)
+
+    def clean(self):
+        datos = super().clean()
+        vacia = not any(v not in (None, "") for k, v in datos.items() if k != "DELETE")
+        if not vacia and not datos.get("capitulo"):
+            self.add_error("capitulo", "Escriba el capítulo (10000, 20000…).")
+        return datos
+
+
+class _PresupuestoBase(forms.BaseFormSet):
+    def renglones(self) -> list[dict]:
+        """The budget rows to keep: filled and not marked to remove."""
+        filas = []
+        for form in self.forms:
+            datos = getattr(form, "cleaned_data", None) or {}
+            if datos.get("DELETE") or not datos.get("capitulo"):
+                continue
+            filas.append({k: v for k, v in datos.items() if k != "DELETE"})
+        return filas
+
+
+PresupuestoFormSet = forms.formset_factory(
+    PresupuestoForm, formset=_PresupuestoBase, extra=2, can_delete=True
+)
+
+
+def presupuesto_inicial(programa: Programa | None) -> list[dict]:
+    """Initial rows of the budget formset, amounts already formatted in es-MX."""
+    if programa is None or programa.pk is None:
+        return []
+    campos = ["autorizado", "modificado", *(f"devengado_t{t}" for t in range(1, 5))]
+    filas = []
+    for renglon in programa.presupuesto.all():
+        fila = {"capitulo": renglon.capitulo, "descripcion": renglon.descripcion}
+        for campo in campos:
+            valor = getattr(renglon, campo)
+            fila[campo] = "" if valor is None else formatear_numero(valor)
+        filas.append(fila)
+    return filas

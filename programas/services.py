@@ -35,7 +35,7 @@ from programas.selectors import cambios_por_meta, programados_por_meta
 CERO = Decimal(0)
 
 
-def _validar_calendario(
+def validar_calendario(
     *, meta_anual: Decimal, programados: list[Decimal], mes_inicio: int, tipo: str
 ) -> None:
     """Refuse negative months and a SUMA meta whose months in force don't add up."""
@@ -92,7 +92,7 @@ def meta_reprogramar(
     nuevo = list(anterior)
     for mes, valor in programado_nuevo.items():
         nuevo[mes - 1] = valor
-    _validar_calendario(
+    validar_calendario(
         meta_anual=meta_anual_nueva, programados=nuevo, mes_inicio=meta.mes_inicio,
         tipo=meta.tipo_acumulacion,
     )  # fmt: skip
@@ -174,7 +174,7 @@ def metas_reexpedir(
         for mes in range(mes_desde, 13):
             nuevo[mes - 1] = meses.get(mes, CERO)
         try:
-            _validar_calendario(
+            validar_calendario(
                 meta_anual=meta_anual, programados=nuevo, mes_inicio=mes_desde,
                 tipo=meta.tipo_acumulacion,
             )  # fmt: skip
@@ -243,9 +243,11 @@ def ejercicio_copiar_estructura(*, origen: Ejercicio, anio_destino: int, usuario
             f"El ejercicio {anio_destino} ya tiene ramos: la copia solo se hace sobre un "
             "ejercicio vacío."
         )
+    # The destination may already hold líneas del PMD (a new plan loaded first): keep them.
+    existentes = {linea.codigo: linea for linea in LineaPMD.objects.filter(ejercicio=destino)}
     lineas = {}
     for linea in LineaPMD.objects.filter(ejercicio=origen):
-        lineas[linea.pk] = LineaPMD.objects.create(
+        lineas[linea.pk] = existentes.get(linea.codigo) or LineaPMD.objects.create(
             ejercicio=destino, codigo=linea.codigo, nombre=linea.nombre
         )
     programas: dict[int, Programa] = {}
@@ -294,38 +296,74 @@ def ejercicio_copiar_estructura(*, origen: Ejercicio, anio_destino: int, usuario
             # the old POA, so the meta in force is spread over the months it had from then.
             for mes in range(1, meta.mes_inicio):
                 valores[mes - 1] = CERO
-        for mes, valor in enumerate(valores, start=1):
-            Programado.objects.create(meta=copia, mes=mes, valor=valor)
+        with escritura_verificada():  # a brand-new ejercicio has no signed quarter
+            for mes, valor in enumerate(valores, start=1):
+                programado = Programado(meta=copia, mes=mes, valor=valor)
+                programado._history_user = usuario
+                programado.save()
     return destino
+
+
+# Fields of a meta that `meta_guardar` takes from `datos` (programa, unidad and lineas_pmd too).
+CAMPOS_META = (
+    "clave", "grupo", "descripcion", "unidad_medida", "meta_anual", "mes_inicio",
+    "tipo_acumulacion", "sentido", "nivel_mir", "orden",
+)  # fmt: skip
 
 
 @transaction.atomic
 def meta_guardar(
     *,
-    meta: Meta | None,
-    programa: Programa,
-    unidad: UnidadEjecutora,
+    meta: Meta | None = None,
     datos: Mapping[str, object],
     programados: list[Decimal],
     usuario,
+    programa: Programa | None = None,
+    unidad: UnidadEjecutora | None = None,
 ) -> Meta:
-    """Create or edit a meta and its twelve programmed months (Planeación)."""
+    """Create or edit a meta and its twelve programmed months (Planeación).
+
+    `datos` holds the meta's fields (see CAMPOS_META) and may name `programa`, `unidad` and
+    `lineas_pmd`; the explicit `programa` / `unidad` arguments win when given.
+    """
+    desconocidos = set(datos) - {*CAMPOS_META, "programa", "unidad", "lineas_pmd"}
+    if desconocidos:
+        raise ValueError(f"Campos desconocidos de la meta: {sorted(desconocidos)}")
+    nueva = meta is None
+    programa = programa or datos.get("programa") or (None if nueva else meta.programa)
+    unidad = unidad or datos.get("unidad") or (None if nueva else meta.unidad)
+    if programa is None or unidad is None:
+        raise ValidationError("Elija el programa y la unidad ejecutora de la meta.")
     if programa.ramo_id != unidad.ramo_id:
         raise ValidationError("El programa y la unidad deben ser del mismo ramo.")
-    nueva = meta is None
+    if not nueva:
+        meta = Meta.objects.select_for_update().get(pk=meta.pk)
     meta = Meta(programa=programa, unidad=unidad) if nueva else meta
     anterior = (meta.meta_anual, meta.mes_inicio, [] if nueva else cambios_de_vigencia(meta.pk))
     previos = [CERO] * 12 if nueva else programados_por_meta([meta.pk])[meta.pk]
-    for campo, valor in datos.items():
-        setattr(meta, campo, valor)
+    for campo in CAMPOS_META:
+        if campo in datos:
+            setattr(meta, campo, datos[campo])
+    meta.clave = (meta.clave or "").strip()
+    if not meta.clave:
+        raise ValidationError("Escriba la clave de la meta.")
+    if meta.meta_anual is None:
+        raise ValidationError("Escriba la meta anual.")
+    if not 1 <= int(meta.mes_inicio or 0) <= 12:
+        raise ValidationError("El mes de inicio debe estar entre 1 y 12.")
     meta.programa, meta.unidad = programa, unidad
-    _validar_calendario(
-        meta_anual=meta.meta_anual, programados=programados, mes_inicio=meta.mes_inicio,
+    validar_calendario(
+        meta_anual=meta.meta_anual, programados=list(programados), mes_inicio=meta.mes_inicio,
         tipo=meta.tipo_acumulacion,
     )  # fmt: skip
     duplicada = Meta.objects.filter(unidad=unidad, clave=meta.clave).exclude(pk=meta.pk)
     if duplicada.exists():
         raise ValidationError(f"Ya existe la meta {meta.clave} en la unidad {unidad.clave}.")
+    lineas = datos.get("lineas_pmd")
+    if lineas is not None:
+        ajenas = [linea for linea in lineas if linea.ejercicio_id != unidad.ramo.ejercicio_id]
+        if ajenas:
+            raise ValidationError("Las líneas del PMD deben ser del mismo ejercicio que la meta.")
     cambiados = [m for m in range(1, 13) if programados[m - 1] != previos[m - 1]]
     if not nueva:
         accion = "modificar la meta"
@@ -334,10 +372,174 @@ def meta_guardar(
             meta=meta, antes=anterior, despues=(meta.meta_anual, meta.mes_inicio, anterior[2]),
             accion=accion, usuario=usuario,
         )  # fmt: skip
+    # An edit goes through the model guard on purpose: besides the vigencia checked above, it
+    # refuses moving a meta with an authorized quarter to another programa/unidad/tipo.
+    meta._history_user = usuario
+    meta.save()
     with escritura_verificada():
-        meta._history_user = usuario
-        meta.save()
         _guardar_programados(
-            meta, programados, meses=range(1, 13) if nueva else cambiados, usuario=usuario
+            meta, list(programados), meses=range(1, 13) if nueva else cambiados, usuario=usuario
         )
+    if lineas is not None:
+        meta.lineas_pmd.set(lineas)
     return meta
+
+
+# --- Catalogs of the structure -----------------------------------------------------------------
+
+CAMPOS_RESPONSABLE = ("responsable_nombre", "responsable_cargo")
+CAMPOS_PROGRAMA = (
+    "clave", "nombre", "finalidad", "funcion", "subfuncion", "eje", "fin", "proposito",
+    *CAMPOS_RESPONSABLE,
+)  # fmt: skip
+CAMPOS_PRESUPUESTO = (
+    "descripcion", "autorizado", "modificado",
+    "devengado_t1", "devengado_t2", "devengado_t3", "devengado_t4",
+)  # fmt: skip
+
+
+def _asignar(objeto, datos: Mapping[str, object], campos: Iterable[str]) -> None:
+    desconocidos = set(datos) - set(campos) - {"ramo"}
+    if desconocidos:
+        raise ValueError(f"Campos desconocidos: {sorted(desconocidos)}")
+    for campo in campos:
+        if campo in datos:
+            valor = datos[campo]
+            setattr(objeto, campo, valor.strip() if isinstance(valor, str) else valor)
+
+
+def _exigir_clave(objeto, campo: str = "clave") -> None:
+    if not getattr(objeto, campo):
+        raise ValidationError("Escriba la clave." if campo == "clave" else "Escriba el código.")
+
+
+def _cambiar_ramo(objeto, ramo: Ramo | None, nombre: str) -> None:
+    """Set the ramo of a programa/unidad; one with metas cannot leave its ramo or ejercicio."""
+    if ramo is None:
+        if objeto.pk is None:
+            raise ValidationError(f"Elija el ramo {nombre}.")
+        return
+    if objeto.pk is not None and ramo.pk != objeto.ramo_id:
+        if objeto.metas.exists():
+            raise ValidationError(
+                f"No se puede cambiar de ramo {nombre} que ya tiene metas: sus metas deben ser "
+                "del mismo ramo que su programa y su unidad."
+            )
+        if ramo.ejercicio_id != objeto.ramo.ejercicio_id:
+            raise ValidationError("No se puede mover a un ramo de otro ejercicio.")
+    objeto.ramo = ramo
+
+
+@transaction.atomic
+def ramo_guardar(
+    *, ramo: Ramo | None = None, ejercicio: Ejercicio | None = None, datos: Mapping, usuario
+) -> Ramo:
+    """Create (in `ejercicio`) or edit a ramo; its clave is unique within the ejercicio."""
+    if ramo is None:
+        if ejercicio is None:
+            raise ValidationError("Elija el ejercicio del ramo.")
+        ramo = Ramo(ejercicio=ejercicio)
+    _asignar(ramo, datos, ("clave", "nombre", *CAMPOS_RESPONSABLE))
+    _exigir_clave(ramo)
+    otros = Ramo.objects.filter(ejercicio_id=ramo.ejercicio_id, clave=ramo.clave)
+    if otros.exclude(pk=ramo.pk).exists():
+        raise ValidationError(f"Ya existe el ramo {ramo.clave} en el ejercicio {ramo.ejercicio}.")
+    ramo.full_clean(validate_unique=False, validate_constraints=False)
+    ramo.save()
+    return ramo
+
+
+@transaction.atomic
+def programa_guardar(
+    *,
+    programa: Programa | None = None,
+    datos: Mapping,
+    presupuesto: list[Mapping] | None = None,
+    usuario,
+) -> Programa:
+    """Create or edit a programa and, when given, its budget by capítulo (the full list).
+
+    `presupuesto` rows carry `capitulo` and the amounts of CAMPOS_PRESUPUESTO; capítulos left
+    out are deleted. Every row is saved on its own so the history records who changed it.
+    """
+    programa = programa or Programa()
+    _cambiar_ramo(programa, datos.get("ramo"), "de un programa")
+    _asignar(programa, datos, CAMPOS_PROGRAMA)
+    _exigir_clave(programa)
+    otros = Programa.objects.filter(ramo_id=programa.ramo_id, clave=programa.clave)
+    if otros.exclude(pk=programa.pk).exists():
+        raise ValidationError(
+            f"Ya existe el programa {programa.clave} en el ramo {programa.ramo.clave}."
+        )
+    filas = list(presupuesto or [])
+    capitulos = [str(f.get("capitulo") or "").strip() for f in filas]
+    if any(not c for c in capitulos):
+        raise ValidationError("Cada renglón del presupuesto necesita su capítulo.")
+    repetidos = sorted({c for c in capitulos if capitulos.count(c) > 1})
+    if repetidos:
+        raise ValidationError(f"Capítulo repetido en el presupuesto: {', '.join(repetidos)}.")
+    for fila in filas:
+        negativos = [c for c in CAMPOS_PRESUPUESTO[1:] if (fila.get(c) or CERO) < 0]
+        if negativos:
+            raise ValidationError(
+                f"El capítulo {fila['capitulo']} tiene importes negativos: no se permiten."
+            )
+    programa.full_clean(validate_unique=False, validate_constraints=False)
+    programa.save()
+    if presupuesto is None:
+        return programa
+    actuales = {p.capitulo: p for p in Presupuesto.objects.filter(programa=programa)}
+    for capitulo, fila in zip(capitulos, filas, strict=True):
+        renglon = actuales.pop(capitulo, None) or Presupuesto(programa=programa, capitulo=capitulo)
+        previo = [getattr(renglon, c) for c in CAMPOS_PRESUPUESTO]
+        for campo in CAMPOS_PRESUPUESTO:
+            if campo in fila:
+                valor = fila[campo]
+                if campo == "autorizado" and valor is None:
+                    valor = CERO
+                setattr(renglon, campo, valor.strip() if isinstance(valor, str) else valor)
+        if renglon.pk is None or previo != [getattr(renglon, c) for c in CAMPOS_PRESUPUESTO]:
+            renglon._history_user = usuario
+            renglon.save()
+    for sobrante in actuales.values():
+        sobrante._history_user = usuario
+        sobrante.delete()
+    return programa
+
+
+@transaction.atomic
+def unidad_guardar(
+    *, unidad: UnidadEjecutora | None = None, datos: Mapping, usuario
+) -> UnidadEjecutora:
+    """Create or edit a unidad ejecutora and its responsable; clave unique within the ramo."""
+    unidad = unidad or UnidadEjecutora()
+    _cambiar_ramo(unidad, datos.get("ramo"), "de una unidad")
+    _asignar(unidad, datos, ("clave", "nombre", *CAMPOS_RESPONSABLE))
+    _exigir_clave(unidad)
+    otras = UnidadEjecutora.objects.filter(ramo_id=unidad.ramo_id, clave=unidad.clave)
+    if otras.exclude(pk=unidad.pk).exists():
+        raise ValidationError(f"Ya existe la unidad {unidad.clave} en el ramo {unidad.ramo.clave}.")
+    unidad.full_clean(validate_unique=False, validate_constraints=False)
+    unidad.save()
+    return unidad
+
+
+@transaction.atomic
+def linea_pmd_guardar(
+    *, linea: LineaPMD | None = None, ejercicio: Ejercicio | None = None, datos: Mapping, usuario
+) -> LineaPMD:
+    """Create (in `ejercicio`) or edit a línea del PMD; its código is unique per ejercicio."""
+    if linea is None:
+        if ejercicio is None:
+            raise ValidationError("Elija el ejercicio de la línea del PMD.")
+        linea = LineaPMD(ejercicio=ejercicio)
+    _asignar(linea, datos, ("codigo", "nombre"))
+    _exigir_clave(linea, "codigo")
+    otras = LineaPMD.objects.filter(ejercicio_id=linea.ejercicio_id, codigo=linea.codigo)
+    if otras.exclude(pk=linea.pk).exists():
+        raise ValidationError(
+            f"Ya existe la línea {linea.codigo} en el ejercicio {linea.ejercicio}."
+        )
+    linea.full_clean(validate_unique=False, validate_constraints=False)
+    linea.save()
+    return linea

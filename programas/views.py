@@ -8,7 +8,6 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from avances.bloqueo import TrimestreBloqueado
-from avances.forms import parse_realizado
 from programas.filters import EstructuraFilter
 from programas.forms import (
     CopiaEjercicioForm,
@@ -28,6 +26,8 @@ from programas.forms import (
     ReexpedicionForm,
     ReprogramacionForm,
     UnidadForm,
+    parse_cifra,
+    presupuesto_inicial,
 )
 from programas.models import (
     ABREVIATURAS_MES,
@@ -53,9 +53,13 @@ from programas.scope import (
 from programas.selectors import ejercicio_elegido, programados_por_meta
 from programas.services import (
     ejercicio_copiar_estructura,
+    linea_pmd_guardar,
     meta_guardar,
     meta_reprogramar,
     metas_reexpedir,
+    programa_guardar,
+    ramo_guardar,
+    unidad_guardar,
 )
 from programas.tables import MetasEstructuraTable
 
@@ -199,9 +203,9 @@ def reexpedir(request, alcance: str, pk: int):
         nuevos = {}
         for fila in filas:
             try:
-                anual = parse_realizado(fila["anual"])
+                anual = parse_cifra(fila["anual"])
                 meses = {
-                    mes: parse_realizado(c["texto"]) or Decimal(0)
+                    mes: parse_cifra(c["texto"]) or Decimal(0)
                     for mes, c in zip(range(mes_desde, 13), fila["meses"], strict=True)
                 }
                 if anual is None:
@@ -293,20 +297,18 @@ def meta_editar(request, meta_id: int | None = None):
         datos = {
             campo: form.cleaned_data[campo]
             for campo in (
-                "clave", "grupo", "descripcion", "unidad_medida", "meta_anual", "mes_inicio",
-                "tipo_acumulacion", "sentido", "nivel_mir",
+                "programa", "unidad", "clave", "grupo", "descripcion", "unidad_medida",
+                "meta_anual", "mes_inicio", "tipo_acumulacion", "sentido", "nivel_mir",
+                "lineas_pmd",
             )
         }  # fmt: skip
         try:
             guardada = meta_guardar(
-                meta=meta,
-                programa=form.cleaned_data["programa"],
-                unidad=form.cleaned_data["unidad"],
+                meta=Meta.objects.get(pk=meta.pk) if meta else None,
                 datos=datos,
                 programados=form.programados(),
                 usuario=request.user,
             )
-            guardada.lineas_pmd.set(form.cleaned_data["lineas_pmd"])
         except ValidationError as exc:
             form.add_error(None, exc)
         except TrimestreBloqueado as exc:
@@ -341,6 +343,20 @@ def meta_editar(request, meta_id: int | None = None):
     )
 
 
+def _guardar_catalogo(tipo: str, objeto, ejercicio: Ejercicio, form, presupuesto, usuario):
+    """Call the service of one catalog with the form's data."""
+    datos = dict(form.cleaned_data)
+    if tipo == "ramo":
+        return ramo_guardar(ramo=objeto, ejercicio=ejercicio, datos=datos, usuario=usuario)
+    if tipo == "linea":
+        return linea_pmd_guardar(linea=objeto, ejercicio=ejercicio, datos=datos, usuario=usuario)
+    if tipo == "unidad":
+        return unidad_guardar(unidad=objeto, datos=datos, usuario=usuario)
+    return programa_guardar(
+        programa=objeto, datos=datos, presupuesto=presupuesto.renglones(), usuario=usuario
+    )
+
+
 # Catalogs of the structure: (model, form, needs a ramo choice, title).
 CATALOGOS = {
     "ramo": (Ramo, RamoForm, False, "ramo"),
@@ -369,33 +385,28 @@ def catalogo_editar(request, tipo: str, pk: int | None = None):
     if ejercicio is None:
         messages.error(request, "Primero cree o importe un ejercicio.")
         return redirect("programas:estructura")
-    form = clase_form(request.POST or None, instance=objeto)
+    # The form works on a copy: validating a ModelForm changes its instance in memory, and the
+    # service compares the stored ramo with the new one.
+    form = clase_form(request.POST or None, instance=modelo.objects.get(pk=pk) if objeto else None)
     if con_ramo:
         form.fields["ramo"].queryset = Ramo.objects.filter(ejercicio=ejercicio)
     presupuesto = None
     if tipo == "programa":
-        presupuesto = PresupuestoFormSet(request.POST or None, instance=objeto or Programa())
+        presupuesto = PresupuestoFormSet(
+            request.POST or None, prefix="presupuesto", initial=presupuesto_inicial(objeto)
+        )
     if (
         request.method == "POST"
         and form.is_valid()
         and (presupuesto is None or presupuesto.is_valid())
     ):
-        with transaction.atomic():
-            guardado = form.save(commit=False)
-            if not con_ramo:
-                guardado.ejercicio = ejercicio
-            try:
-                guardado.validate_unique()
-                guardado.validate_constraints()
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                guardado.save()
-                if presupuesto is not None:
-                    presupuesto.instance = guardado
-                    presupuesto.save()
-                messages.success(request, f"Se guardó {titulo} {guardado}.")
-                return redirect(f"{reverse('programas:estructura')}?ejercicio={ejercicio.pk}")
+        try:
+            guardado = _guardar_catalogo(tipo, objeto, ejercicio, form, presupuesto, request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Se guardó {titulo} {guardado}.")
+            return redirect(f"{reverse('programas:estructura')}?ejercicio={ejercicio.pk}")
     return render(
         request,
         "programas/catalogo_form.html",
