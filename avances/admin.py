@@ -1,14 +1,33 @@
 """Admin of captured values, periods and the sign-off record (the workflow itself is in the app)."""
 
+from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from avances.models import Avance, EventoFirma, FechaLimite, Periodo, TrimestreFirma
-from poa_site.admin import PoaModelAdmin
+from poa_site.admin import (
+    PoaHistoryAdmin,
+    PoaModelAdmin,
+    PoaReadOnlyInlineMixin,
+    exigir_mes_mensual_abierto,
+)
+
+
+class AvanceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Avance
+        fields = ["meta", "mes", "realizado", "observaciones"]
+
+    def clean(self):
+        datos = super().clean()
+        exigir_mes_mensual_abierto(
+            self, campos=("realizado", "observaciones"), accion="modificar el avance"
+        )
+        return datos
 
 
 @admin.register(Avance)
-class AvanceAdmin(PoaModelAdmin, SimpleHistoryAdmin):
+class AvanceAdmin(PoaHistoryAdmin):
+    form = AvanceAdminForm
     list_display = [
         "meta",
         "mes",
@@ -48,16 +67,13 @@ class FechaLimiteAdmin(PoaModelAdmin):
     list_filter = ["ejercicio"]
 
 
-class EventoFirmaInline(admin.TabularInline):
+class EventoFirmaInline(PoaReadOnlyInlineMixin, admin.TabularInline):
     model = EventoFirma
     extra = 0
     can_delete = False
     fields = ["fecha", "accion", "estado_anterior", "estado_nuevo", "nombre", "cargo", "comentario"]
     readonly_fields = fields
     ordering = ["fecha", "id"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(TrimestreFirma)

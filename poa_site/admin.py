@@ -1,7 +1,12 @@
 """The admin site: only Planeación (or a superuser) may enter, and lock refusals are messages."""
 
+from contextlib import contextmanager
+
+from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
 
 from programas.scope import es_planeacion
 
@@ -17,12 +22,56 @@ class PoaAdminSite(admin.AdminSite):
         return user.is_active and user.is_staff and es_planeacion(user)
 
 
+@contextmanager
+def bloqueo_como_error():
+    """Turn a lock refusal into a form error, so the admin re-renders the form with the reason."""
+    from avances.bloqueo import TrimestreBloqueado
+
+    try:
+        yield
+    except TrimestreBloqueado as exc:
+        raise forms.ValidationError(f"No se guardó nada: {exc.mensaje}") from None
+
+
+def exigir_mes_mensual_abierto(form: forms.ModelForm, *, campos: tuple[str, ...], accion: str):
+    """Lock check of a monthly row (Avance, Programado) edited in the admin.
+
+    A new row touches its month; an edited one touches its old and its new (meta, month) when
+    any value changed. Raises a form ValidationError naming meta and months.
+    """
+    meta, mes = form.cleaned_data.get("meta"), form.cleaned_data.get("mes")
+    if meta is None or mes is None:
+        return
+    tocados: dict[int, set[int]] = {meta.pk: {mes}}
+    instancia = form.instance
+    if instancia.pk is not None:
+        # Compared with the stored row, not the form's initial data: a history "revert" form
+        # starts from the old version, so its initial data is not what is in the database.
+        previo = type(instancia).objects.filter(pk=instancia.pk).values("meta_id", "mes", *campos)
+        previo = previo.first()
+        if previo is not None:
+            nuevo = {"meta_id": meta.pk, "mes": mes}
+            nuevo.update({c: form.cleaned_data.get(c) for c in campos})
+            if all(previo[c] == nuevo[c] for c in previo):
+                return
+            tocados.setdefault(previo["meta_id"], set()).add(previo["mes"])
+    from avances.bloqueo import exigir_meses_abiertos
+    from programas.models import Meta
+
+    with bloqueo_como_error():
+        for meta_id, meses in tocados.items():
+            objetivo = meta if meta_id == meta.pk else Meta.objects.get(pk=meta_id)
+            exigir_meses_abiertos(meta=objetivo, meses=meses, accion=accion)
+
+
 class PoaModelAdmin(admin.ModelAdmin):
     """Planeación may do everything the admin offers; a locked quarter refuses with a message.
 
-    The lock itself lives in the domain layer (avances.bloqueo model guards): a refused write
-    raises TrimestreBloqueado inside the admin's transaction, which is rolled back whole, and
-    the user sees the Spanish reason instead of an error page.
+    Tracked models check the lock in their admin form's clean() (`bloqueo_como_error`), so a
+    refused edit comes back with the reason and the user's input. The model guards of
+    avances.bloqueo stay as the last line: a write that still reaches them (a bulk delete, an
+    inline deletion) raises TrimestreBloqueado inside the admin's transaction, which is
+    rolled back whole, and the user sees the Spanish reason instead of an error page.
     """
 
     list_per_page = 50
@@ -59,3 +108,45 @@ class PoaModelAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, *args, **kwargs):
         return self._con_bloqueo(request, super().changelist_view, *args, **kwargs)
+
+
+class PoaInlineMixin:
+    """Inlines follow the same rule as their parent: Planeación may do what the inline offers.
+
+    Without it an inline falls back to Django's per-model permissions, which Planeación users
+    (not superusers) do not hold, and the inline silently disappears from the page.
+    """
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return es_planeacion(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return es_planeacion(request.user)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return es_planeacion(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return es_planeacion(request.user)
+
+
+class PoaReadOnlyInlineMixin(PoaInlineMixin):
+    """An audit record shown under its parent: visible to Planeación, never written here."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PoaHistoryAdmin(PoaModelAdmin, SimpleHistoryAdmin):
+    """Tracked models: each record's history (who, when, old → new) and a guarded revert."""
+
+    def history_form_view(self, request, *args, **kwargs):
+        # A revert is a write like any other: one transaction, and a lock refusal is a message.
+        with transaction.atomic():
+            return self._con_bloqueo(request, super().history_form_view, *args, **kwargs)

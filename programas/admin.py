@@ -1,9 +1,25 @@
 """Admin of the POA structure: search, filters and inlines so Planeación can fix any record."""
 
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from decimal import Decimal
 
-from poa_site.admin import PoaModelAdmin
+from django import forms
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+
+from avances.bloqueo import (
+    cambios_de_vigencia,
+    exigir_meses_abiertos,
+    exigir_vigencia_intacta,
+    trimestres_autorizados,
+)
+from poa_site.admin import (
+    PoaHistoryAdmin,
+    PoaInlineMixin,
+    PoaModelAdmin,
+    PoaReadOnlyInlineMixin,
+    bloqueo_como_error,
+    exigir_mes_mensual_abierto,
+)
 from programas.models import (
     Asignacion,
     Ejercicio,
@@ -16,10 +32,9 @@ from programas.models import (
     Reprogramacion,
     UnidadEjecutora,
 )
+from programas.services import validar_calendario
 
-
-class PoaHistoryAdmin(PoaModelAdmin, SimpleHistoryAdmin):
-    """Tracked models: the admin shows each record's history (who, when, old → new)."""
+CERO = Decimal(0)
 
 
 @admin.register(Ejercicio)
@@ -36,7 +51,7 @@ class RamoAdmin(PoaModelAdmin):
     list_select_related = ["ejercicio"]
 
 
-class PresupuestoInline(admin.TabularInline):
+class PresupuestoInline(PoaInlineMixin, admin.TabularInline):
     model = Presupuesto
     extra = 0
     fields = [
@@ -75,15 +90,57 @@ class LineaPMDAdmin(PoaModelAdmin):
     search_fields = ["codigo", "nombre"]
 
 
-class ProgramadoInline(admin.TabularInline):
+class ProgramadoInlineFormSet(BaseInlineFormSet):
+    """The twelve months of a meta edited together with it: lock and SUMA checked as a whole."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        meta = self.instance
+        meses = {} if meta.pk is None else dict(meta.programados.values_list("mes", "valor"))
+        tocados: set[int] = set()
+        for form in self.forms:
+            datos = getattr(form, "cleaned_data", None)
+            if not datos:
+                continue  # an untouched extra row
+            previo = form.initial.get("mes") if form.instance.pk else None
+            if self.can_delete and self._should_delete_form(form):
+                if previo is not None:
+                    meses.pop(previo, None)
+                    tocados.add(previo)
+                continue
+            if previo is not None and not form.has_changed():
+                continue
+            if previo is not None and previo != datos["mes"]:
+                meses.pop(previo, None)
+                tocados.add(previo)
+            meses[datos["mes"]] = datos["valor"]
+            tocados.add(datos["mes"])
+        if meta.pk is not None and tocados:
+            with bloqueo_como_error():
+                exigir_meses_abiertos(meta=meta, meses=tocados, accion="cambiar lo programado")
+        if isinstance(meta.meta_anual, Decimal) and isinstance(meta.mes_inicio, int):
+            validar_calendario(
+                meta_anual=meta.meta_anual,
+                programados=[meses.get(m, CERO) for m in range(1, 13)],
+                mes_inicio=meta.mes_inicio,
+                tipo=meta.tipo_acumulacion,
+            )
+
+
+class ProgramadoInline(PoaInlineMixin, admin.TabularInline):
     model = Programado
-    extra = 0
+    formset = ProgramadoInlineFormSet
     max_num = 12
     fields = ["mes", "valor"]
     ordering = ["mes"]
 
+    def get_extra(self, request, obj=None, **kwargs) -> int:
+        return 0 if obj is not None else 12  # a new meta starts with its twelve months
 
-class ReprogramacionInline(admin.TabularInline):
+
+class ReprogramacionInline(PoaReadOnlyInlineMixin, admin.TabularInline):
     model = Reprogramacion
     extra = 0
     can_delete = False
@@ -91,14 +148,62 @@ class ReprogramacionInline(admin.TabularInline):
         "tipo", "mes_desde", "meta_anual_anterior", "meta_anual_nueva",
         "mes_inicio_anterior", "mes_inicio_nuevo", "motivo", "usuario", "fecha",
     ]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = fields  # made by the planning services, with a reason
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False  # reprogramaciones are made through the planning service, with a reason
+
+class MetaAdminForm(forms.ModelForm):
+    """A direct edit may not change what an authorized quarter reports (avances.bloqueo)."""
+
+    class Meta:
+        model = Meta
+        fields = [
+            "programa", "unidad", "clave", "grupo", "descripcion", "unidad_medida", "meta_anual",
+            "meta_anual_original", "mes_inicio", "tipo_acumulacion", "sentido", "nivel_mir",
+            "lineas_pmd", "orden",
+        ]  # fmt: skip
+
+    def _post_clean(self):
+        super()._post_clean()
+        meta = self.instance
+        if meta.pk is None or self.errors:
+            return
+        previo = (
+            Meta.objects.filter(pk=meta.pk)
+            .values("programa_id", "unidad_id", "tipo_acumulacion", "sentido", "meta_anual",
+                    "mes_inicio")
+            .get()
+        )  # fmt: skip
+        autorizados = trimestres_autorizados(
+            programa_id=previo["programa_id"], unidad_id=previo["unidad_id"]
+        )
+        if not autorizados:
+            return
+        original = Meta(pk=meta.pk, clave=meta.clave, **previo)
+        try:
+            with bloqueo_como_error():
+                if any(
+                    previo[c] != getattr(meta, c)
+                    for c in ("programa_id", "unidad_id", "tipo_acumulacion", "sentido")
+                ):
+                    exigir_meses_abiertos(
+                        meta=original, meses=range(1, 13), accion="cambiar la meta",
+                        autorizados=autorizados,
+                    )  # fmt: skip
+                cambios = cambios_de_vigencia(meta.pk)
+                exigir_vigencia_intacta(
+                    meta=original,
+                    antes=(previo["meta_anual"], previo["mes_inicio"], cambios),
+                    despues=(meta.meta_anual, meta.mes_inicio, cambios),
+                    accion="cambiar la meta anual vigente",
+                    autorizados=autorizados,
+                )
+        except forms.ValidationError as exc:
+            self.add_error(None, exc)
 
 
 @admin.register(Meta)
 class MetaAdmin(PoaHistoryAdmin):
+    form = MetaAdminForm
     list_display = [
         "clave", "descripcion_corta", "unidad", "programa", "unidad_medida",
         "meta_anual", "mes_inicio", "tipo_acumulacion", "sentido",
@@ -112,13 +217,50 @@ class MetaAdmin(PoaHistoryAdmin):
     raw_id_fields = ["programa", "unidad"]
     inlines = [ProgramadoInline, ReprogramacionInline]
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ProgramadoInline) and obj.pk is None:
+            kwargs["initial"] = [{"mes": mes} for mes in range(1, 13)]
+        return kwargs
+
     @admin.display(description="descripción", ordering="descripcion")
     def descripcion_corta(self, obj) -> str:
         return obj.descripcion if len(obj.descripcion) <= 80 else obj.descripcion[:79] + "…"
 
 
+class ProgramadoAdminForm(forms.ModelForm):
+    """One month alone: the lock, and a SUMA meta must still add up to its meta anual."""
+
+    class Meta:
+        model = Programado
+        fields = ["meta", "mes", "valor"]
+
+    def clean(self):
+        datos = super().clean()
+        exigir_mes_mensual_abierto(self, campos=("valor",), accion="cambiar lo programado")
+        meta, mes, valor = datos.get("meta"), datos.get("mes"), datos.get("valor")
+        if meta is None or mes is None or valor is None:
+            return datos
+        meses = dict(meta.programados.exclude(pk=self.instance.pk).values_list("mes", "valor"))
+        meses[mes] = valor
+        try:
+            validar_calendario(
+                meta_anual=meta.meta_anual,
+                programados=[meses.get(m, CERO) for m in range(1, 13)],
+                mes_inicio=meta.mes_inicio,
+                tipo=meta.tipo_acumulacion,
+            )
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(
+                f"{exc.messages[0]} Edite la calendarización desde la meta {meta.clave} para "
+                "ajustar también la meta anual, o use «Reprogramar» en la aplicación."
+            ) from None
+        return datos
+
+
 @admin.register(Programado)
 class ProgramadoAdmin(PoaHistoryAdmin):
+    form = ProgramadoAdminForm
     list_display = ["meta", "mes", "valor"]
     list_filter = ["meta__programa__ramo__ejercicio", "mes"]
     search_fields = ["meta__clave", "meta__descripcion", "meta__unidad__clave"]
