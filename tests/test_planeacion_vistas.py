@@ -1,5 +1,6 @@
 """Planning screens: structure browser in scope, reprogramación and re-issue forms."""
 
+import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -231,3 +232,119 @@ def test_reexpedir_a_whole_programa_and_unknown_scope(client, poa, personas):
     client.force_login(personas.responsable_ramo)
     url = reverse("programas:reexpedir", args=["ramo", poa.ramo_a.pk])
     assert client.get(url).status_code == 403
+
+
+def test_meta_form_shows_the_number_message_next_to_the_field(client, poa, personas):
+    client.force_login(personas.planeacion)
+    html = client.post(
+        reverse("programas:meta_nueva"), _datos_meta(poa, meta_anual="1,5", m3="12.345")
+    ).content.decode()
+    assert "«1,5»" in html and "ambiguo" in html
+    assert "el máximo es 2 decimales" in html
+    html = client.post(reverse("programas:meta_nueva"), _datos_meta(poa, m4="-3")).content.decode()
+    assert "no se permiten valores negativos" in html
+    assert not Meta.objects.filter(clave="900").exists()
+
+
+def test_capturista_reads_its_meta_without_edit_actions(client, poa, personas):
+    meta = poa.metas_a1[0]
+    client.force_login(personas.capturista)
+    html = client.get(reverse("programas:meta", args=[meta.pk])).content.decode()
+    assert meta.descripcion in html
+    assert reverse("avances:historial", args=[meta.pk]) in html
+    assert reverse("programas:meta_editar", args=[meta.pk]) not in html
+    assert reverse("programas:reprogramar", args=[meta.pk]) not in html
+    otra = poa.metas_a2[0]  # same ramo, another unidad: outside the capturista's scope
+    assert client.get(reverse("programas:meta", args=[otra.pk])).status_code == 404
+    assert client.get(reverse("programas:meta_editar", args=[otra.pk])).status_code == 404
+
+
+def test_capturista_posting_planning_edits_gets_403_and_nothing_changes(client, poa, personas):
+    meta = poa.metas_a1[0]
+    client.force_login(personas.capturista)
+    datos = _datos_meta(poa, clave=meta.clave, meta_anual="24")
+    datos.update({f"m{m}": "2" for m in range(1, 13)})
+    assert client.post(reverse("programas:meta_editar", args=[meta.pk]), datos).status_code == 403
+    assert client.post(reverse("programas:meta_nueva"), _datos_meta(poa)).status_code == 403
+    url = reverse("programas:catalogo_editar", args=["unidad", poa.unidad_a1.pk])
+    campos = {"ramo": poa.ramo_a.pk, "clave": "X", "nombre": "Tomada"}
+    assert client.post(url, campos).status_code == 403
+    url = reverse("programas:reexpedir", args=["unidad", poa.unidad_a1.pk])
+    assert client.post(url, {"mes_desde": "4", "motivo": "x"}).status_code == 403
+    assert client.post(reverse("programas:copiar"), {"anio_destino": "2030"}).status_code == 403
+    meta.refresh_from_db()
+    assert meta.meta_anual == D("12")
+    poa.unidad_a1.refresh_from_db()
+    assert poa.unidad_a1.nombre == "Dirección"
+
+
+def test_meta_edit_in_an_authorized_quarter_shows_the_lock_message(client, poa, personas):
+    from avances.models import TrimestreFirma
+
+    meta = poa.metas_a1[0]
+    TrimestreFirma.objects.create(
+        programa=meta.programa, unidad=meta.unidad, trimestre=1,
+        estado=TrimestreFirma.Estado.AUTORIZADO,
+    )  # fmt: skip
+    client.force_login(personas.planeacion)
+    datos = _datos_meta(poa, clave=meta.clave, meta_anual="13")
+    datos.update({f"m{m}": "1" for m in range(2, 13)})
+    datos["m1"] = "2"
+    html = client.post(reverse("programas:meta_editar", args=[meta.pk]), datos).content.decode()
+    assert f"La meta {meta.clave} tiene T1 autorizado" in html
+    assert Programado.objects.get(meta=meta, mes=1).valor == D("1")
+
+
+def test_budget_amounts_are_read_in_es_mx(client, poa, personas):
+    from programas.models import Presupuesto
+
+    client.force_login(personas.planeacion)
+    programa = poa.programa_a
+    url = reverse("programas:catalogo_editar", args=["programa", programa.pk])
+    datos = {
+        "ramo": programa.ramo_id, "clave": programa.clave, "nombre": programa.nombre,
+        "presupuesto-TOTAL_FORMS": "2", "presupuesto-INITIAL_FORMS": "0",
+        "presupuesto-0-capitulo": "20000", "presupuesto-0-autorizado": "1,5",
+        "presupuesto-1-capitulo": "", "presupuesto-1-autorizado": "",
+    }  # fmt: skip
+    html = client.post(url, datos).content.decode()
+    assert "ambiguo" in html
+    assert not Presupuesto.objects.filter(programa=programa).exists()
+    datos["presupuesto-0-autorizado"] = "2,500,000.75"
+    assert client.post(url, datos).status_code == 302
+    assert Presupuesto.objects.get(programa=programa).autorizado == D("2500000.75")
+    html = client.get(url).content.decode()
+    assert 'value="2,500,000.75"' in html
+
+
+def _estructura_grande():
+    """3 ramos × 2 programas × 3 unidades, 5 metas per (programa, unidad): 90 metas."""
+    from tests.factories import ProgramaFactory, RamoFactory, UnidadFactory
+
+    for r in range(3):
+        ramo = RamoFactory(clave=f"8{r}")
+        programas = [ProgramaFactory(ramo=ramo, clave=f"8{r}{p}") for p in range(2)]
+        for u in range(3):
+            unidad = UnidadFactory(ramo=ramo, clave=f"8{r}1{u}")
+            for programa in programas:
+                for i in range(5):
+                    MetaFactory(programa=programa, unidad=unidad, clave=f"{programa.clave}.{i}")
+
+
+def test_structure_browser_queries_are_pinned_on_a_larger_set(
+    client, poa, personas, django_assert_max_num_queries
+):
+    _estructura_grande()
+    url = reverse("programas:estructura")
+    client.force_login(personas.planeacion)
+    with django_assert_max_num_queries(14):
+        html = client.get(url).content.decode()
+    assert len(re.findall(r'href="/programas/metas/\d+/"', html)) == 50  # paginated: 50 of 97 metas
+    with django_assert_max_num_queries(14):
+        html = client.get(url, {"q": "Acción", "ramo": "", "page": "2"}).content.decode()
+    assert len(re.findall(r'href="/programas/metas/\d+/"', html)) == 47  # page 2 of 97
+    client.force_login(personas.capturista)
+    with django_assert_max_num_queries(15):
+        html = client.get(url).content.decode()
+    assert ">8010.0</a>" not in html
+    assert len(re.findall(r'href="/programas/metas/\d+/"', html)) == len(poa.metas_a1)
