@@ -50,6 +50,10 @@ class NumeroField(forms.CharField):
     def to_python(self, value):
         return parse_cifra(super().to_python(value))
 
+    def prepare_value(self, value):
+        # Stored Decimals are shown as the user types them (1,200.5), never as "1200.50".
+        return formatear_numero(value) if isinstance(value, Decimal) else value
+
 
 class _MesesMixin:
     """Twelve es-MX number inputs `m1`…`m12`; months before `mes_desde` are not editable."""

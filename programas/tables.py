@@ -6,6 +6,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from programas.models import NOMBRES_MES, Meta
 from programas.numeros import formatear_numero
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -23,7 +24,7 @@ class MetasEstructuraTable(tables.Table):
     unidad_medida = tables.Column(verbose_name="U. de medida")
     meta_anual = tables.Column(verbose_name="Meta vigente", attrs=NUM)
     meta_anual_original = tables.Column(verbose_name="Original", attrs=NUM)
-    mes_inicio = tables.Column(verbose_name="Desde mes", attrs=NUM)
+    mes_inicio = tables.Column(verbose_name="Vigente desde")
     tipo_acumulacion = tables.Column(verbose_name="Acumulación")
 
     class Meta:
@@ -46,3 +47,9 @@ class MetasEstructuraTable(tables.Table):
 
     def render_meta_anual_original(self, value):
         return formatear_numero(value)
+
+    def render_mes_inicio(self, value):
+        return NOMBRES_MES[value - 1]
+
+    def render_tipo_acumulacion(self, value):
+        return Meta.TipoAcumulacion(value).label
