@@ -17,8 +17,11 @@ from avances.bloqueo import (
     escritura_verificada,
     exigir_meses_abiertos,
     exigir_vigencia_intacta,
+    trimestres_autorizados,
 )
+from avances.calendario import meses_cerrados
 from programas.models import (
+    NOMBRES_MES,
     Ejercicio,
     LineaPMD,
     Meta,
@@ -67,6 +70,49 @@ def _guardar_programados(
             actual.save()
 
 
+def _ejercicio_de_metas(ids: Iterable[int]) -> set[int]:
+    return set(
+        Meta.objects.filter(pk__in=list(ids))
+        .values_list("unidad__ramo__ejercicio_id", flat=True)
+        .distinct()
+    )
+
+
+def exigir_desde_mes_abierto(*, ejercicio_id: int, mes_desde: int, que: str) -> None:
+    """Refuse a change effective from a month whose capture Planeación already closed.
+
+    Closed months keep their programmed values (DOMAIN §3): a reprogramación or re-issue
+    starts after the last closed month.
+    """
+    cerrados = sorted(m for m in meses_cerrados(ejercicio_id) if m >= mes_desde)
+    if not cerrados:
+        return
+    nombres = ", ".join(NOMBRES_MES[m - 1].lower() for m in cerrados)
+    siguiente = cerrados[-1] + 1
+    salida = (
+        f"{que} desde {NOMBRES_MES[siguiente - 1].lower()} o después"
+        if siguiente <= 12
+        else "ya no quedan meses abiertos este año"
+    )
+    if len(cerrados) == 1:
+        texto = f"El periodo de captura de {nombres} está cerrado y el mes conserva"
+    else:
+        texto = f"Los periodos de captura de {nombres} están cerrados y esos meses conservan"
+    raise ValidationError(f"{texto} su valor programado: {salida}.")
+
+
+def primer_mes_reprogramable(meta: Meta) -> int:
+    """First month a reprogramación may start from: after closed months and signed quarters."""
+    ejercicio_id = Ramo.objects.filter(unidades=meta.unidad_id).values_list(
+        "ejercicio_id", flat=True
+    )[0]
+    ocupados = set(meses_cerrados(ejercicio_id))
+    for trimestre in trimestres_autorizados(programa_id=meta.programa_id, unidad_id=meta.unidad_id):
+        ocupados.update(range(3 * trimestre - 2, 3 * trimestre + 1))
+    desde = max(ocupados, default=0) + 1
+    return min(max(desde, meta.mes_inicio), 12)
+
+
 @transaction.atomic
 def meta_reprogramar(
     *,
@@ -88,6 +134,8 @@ def meta_reprogramar(
             "Solo se reprograman los meses no cerrados: los anteriores conservan su valor."
         )
     meta = Meta.objects.select_for_update().get(pk=meta.pk)
+    for ejercicio_id in _ejercicio_de_metas([meta.pk]):
+        exigir_desde_mes_abierto(ejercicio_id=ejercicio_id, mes_desde=mes_desde, que="reprograme")
     anterior = programados_por_meta([meta.pk])[meta.pk]
     nuevo = list(anterior)
     for mes, valor in programado_nuevo.items():
@@ -163,6 +211,8 @@ def metas_reexpedir(
     if faltan:
         raise ValidationError(f"Falta la nueva meta de: {', '.join(faltan)}.")
     ids = [m.pk for m in metas]
+    for ejercicio_id in _ejercicio_de_metas(ids):
+        exigir_desde_mes_abierto(ejercicio_id=ejercicio_id, mes_desde=mes_desde, que="reexpida")
     anteriores = programados_por_meta(ids)
     todos_cambios = cambios_por_meta(ids)
     errores = []

@@ -57,6 +57,7 @@ from programas.services import (
     meta_guardar,
     meta_reprogramar,
     metas_reexpedir,
+    primer_mes_reprogramable,
     programa_guardar,
     ramo_guardar,
     unidad_guardar,
@@ -125,9 +126,11 @@ def reprogramar(request, meta_id: int):
     meta = get_meta_para_usuario(request.user, meta_id)
     exigir_planeacion(request.user)
     programado = programados_por_meta([meta.pk])[meta.pk]
-    mes_desde = _mes(request.POST.get("mes_desde") or request.GET.get("mes_desde"), meta.mes_inicio)
+    primero = primer_mes_reprogramable(meta)
+    mes_desde = _mes(request.POST.get("mes_desde") or request.GET.get("mes_desde"), primero)
+    actuales = [formatear_numero(v) for v in programado]
     form = ReprogramacionForm(
-        request.POST or None, programado=programado, mes_desde=mes_desde,
+        request.POST or None, programado=actuales, mes_desde=mes_desde,
         initial={"meta_anual_nueva": formatear_numero(meta.meta_anual)},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
@@ -150,7 +153,15 @@ def reprogramar(request, meta_id: int):
     return render(
         request,
         "programas/reprogramar.html",
-        {"meta": meta, "form": form, "campos_mes": [form[f"m{m}"] for m in range(1, 13)]},
+        {
+            "meta": meta,
+            "form": form,
+            "campos_mes": [form[f"m{m}"] for m in range(1, 13)],
+            "actuales": actuales,
+            "meta_anual_actual": formatear_numero(meta.meta_anual),
+            "meta_anual_original": formatear_numero(meta.meta_anual_original),
+            "primer_mes": NOMBRES_MES[primero - 1].lower(),
+        },
     )
 
 

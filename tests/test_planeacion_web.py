@@ -1,0 +1,112 @@
+"""Planning on the web: closed months in reprogramación and re-issue, the year copy's
+confirmation step and the live-sum hooks of the forms."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from avances.models import Periodo, TrimestreFirma
+from programas.models import Meta, Programado, Reprogramacion
+from programas.services import meta_reprogramar, metas_reexpedir, primer_mes_reprogramable
+
+D = Decimal
+
+
+def _cerrar(poa, *meses):
+    for mes in meses:
+        Periodo.objects.create(ejercicio=poa.ramo_a.ejercicio, mes=mes, abierto=False)
+
+
+def test_reprogramacion_cannot_start_in_a_closed_month(poa, personas):
+    meta = poa.metas_a1[0]  # 12 per year, 1 each month
+    _cerrar(poa, 1, 2, 3)
+    with pytest.raises(ValidationError, match="de marzo está cerrado.*reprograme desde abril"):
+        meta_reprogramar(
+            meta=meta, meta_anual_nueva=D("12"), programado_nuevo={3: D("0"), 12: D("2")},
+            mes_desde=3, motivo="Ajuste", usuario=personas.planeacion,
+        )  # fmt: skip
+    with pytest.raises(ValidationError, match="de enero, febrero, marzo están cerrados"):
+        meta_reprogramar(
+            meta=meta, meta_anual_nueva=D("12"), programado_nuevo={12: D("1")},
+            mes_desde=1, motivo="Ajuste", usuario=personas.planeacion,
+        )  # fmt: skip
+    assert not Reprogramacion.objects.exists()
+    assert Programado.objects.get(meta=meta, mes=3).valor == D("1")
+    # From April the closed months keep their values and the change goes through.
+    meta_reprogramar(
+        meta=meta, meta_anual_nueva=D("13"), programado_nuevo={12: D("2")}, mes_desde=4,
+        motivo="Ajuste de diciembre", usuario=personas.planeacion,
+    )  # fmt: skip
+    meta.refresh_from_db()
+    assert meta.meta_anual == D("13")
+
+
+def test_reexpedicion_cannot_start_in_a_closed_month(poa, personas):
+    metas = poa.metas_a1
+    _cerrar(poa, 4)
+    nuevos = {m.pk: (D("18"), {mes: D("2") for mes in range(4, 13)}) for m in metas}
+    with pytest.raises(ValidationError, match="abril está cerrado.*reexpida desde mayo"):
+        metas_reexpedir(
+            metas=metas, mes_desde=4, nuevos=nuevos, motivo="Nuevo PMD",
+            usuario=personas.planeacion,
+        )  # fmt: skip
+    assert set(Meta.objects.filter(pk__in=[m.pk for m in metas]).values_list("mes_inicio")) == {
+        (1,)
+    }
+
+
+def test_first_reprogrammable_month_skips_closed_months_and_signed_quarters(poa):
+    meta = poa.metas_a1[0]
+    assert primer_mes_reprogramable(meta) == 1
+    _cerrar(poa, 1, 2)
+    assert primer_mes_reprogramable(meta) == 3
+    TrimestreFirma.objects.create(
+        programa=meta.programa, unidad=meta.unidad, trimestre=2,
+        estado=TrimestreFirma.Estado.AUTORIZADO,
+    )  # fmt: skip
+    assert primer_mes_reprogramable(meta) == 7
+    # Another unidad's signature does not move this meta's month.
+    assert primer_mes_reprogramable(poa.metas_a2[0]) == 3
+
+
+def test_reprogramar_page_starts_after_closed_months_and_shows_current_values(
+    client, poa, personas
+):
+    meta = poa.metas_a1[0]
+    _cerrar(poa, 1, 2, 3)
+    client.force_login(personas.planeacion)
+    html = client.get(reverse("programas:reprogramar", args=[meta.pk])).content.decode()
+    assert '<option value="4" selected>Abril</option>' in html
+    assert "Se sugiere abril" in html
+    assert '<th scope="row">Actual</th>' in html
+    # January–March are shown but not editable; April on are.
+    assert 'id="id_m3"' in html and 'id="id_m4"' in html
+    campo_marzo = html.split('id="id_m3"')[0].rsplit("<input", 1)[1]
+    campo_abril = html.split('id="id_m4"')[0].rsplit("<input", 1)[1]
+    assert "disabled" in campo_marzo
+    assert "disabled" not in campo_abril
+    assert 'data-tipo="SUMA"' in html
+    assert "js/planeacion.js" in html
+
+
+def test_reprogramar_form_from_a_closed_month_shows_the_reason(client, poa, personas):
+    meta = poa.metas_a1[0]
+    _cerrar(poa, 1)
+    client.force_login(personas.planeacion)
+    datos = {"mes_desde": "1", "meta_anual_nueva": "12", "motivo": "Ajuste"}
+    datos.update({f"m{m}": "1" for m in range(1, 13)})
+    html = client.post(reverse("programas:reprogramar", args=[meta.pk]), datos).content.decode()
+    assert "El periodo de captura de enero está cerrado" in html
+    assert not Reprogramacion.objects.exists()
+
+
+def test_reexpedir_grid_has_a_live_sum_per_row(client, poa, personas):
+    client.force_login(personas.planeacion)
+    url = reverse("programas:reexpedir", args=["unidad", poa.unidad_a1.pk])
+    html = client.get(url, {"desde": "4"}).content.decode()
+    for meta in poa.metas_a1:
+        assert f'data-meta="{meta.pk}" data-tipo="SUMA"' in html
+    assert html.count("data-suma") == len(poa.metas_a1)
+    assert "js/planeacion.js" in html
