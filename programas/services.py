@@ -7,6 +7,7 @@ Every write validates first, runs in one transaction, checks the lock of authori
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -273,12 +274,51 @@ def metas_reexpedir(
     return registros
 
 
+@dataclass(frozen=True)
+class ResumenCopia:
+    """What a year copy would create (shown before Planeación confirms it)."""
+
+    origen: int
+    destino: int
+    ramos: int
+    programas: int
+    unidades: int
+    metas: int
+    lineas_pmd: int
+    capitulos: int
+    reexpedidas: int  # metas with mes_inicio > 1: they start the new year whole in January
+
+
+def ejercicio_copia_revisar(*, origen: Ejercicio, anio_destino: int) -> ResumenCopia:
+    """Validate a year copy without writing, and count what it would create."""
+    if anio_destino == origen.anio:
+        raise ValidationError("El ejercicio destino debe ser distinto del de origen.")
+    if Ramo.objects.filter(ejercicio__anio=anio_destino).exists():
+        raise ValidationError(
+            f"El ejercicio {anio_destino} ya tiene ramos: la copia solo se hace sobre un "
+            "ejercicio vacío."
+        )
+    metas = Meta.objects.filter(unidad__ramo__ejercicio=origen)
+    if not metas.exists() and not Ramo.objects.filter(ejercicio=origen).exists():
+        raise ValidationError(f"El ejercicio {origen.anio} no tiene estructura que copiar.")
+    return ResumenCopia(
+        origen=origen.anio,
+        destino=anio_destino,
+        ramos=Ramo.objects.filter(ejercicio=origen).count(),
+        programas=Programa.objects.filter(ramo__ejercicio=origen).count(),
+        unidades=UnidadEjecutora.objects.filter(ramo__ejercicio=origen).count(),
+        metas=metas.count(),
+        lineas_pmd=LineaPMD.objects.filter(ejercicio=origen).count(),
+        capitulos=Presupuesto.objects.filter(programa__ramo__ejercicio=origen).count(),
+        reexpedidas=metas.filter(mes_inicio__gt=1).count(),
+    )
+
+
 @transaction.atomic
 def ejercicio_copiar_estructura(*, origen: Ejercicio, anio_destino: int, usuario) -> Ejercicio:
     """Start ejercicio N+1 from N: structure, responsables, líneas PMD, metas and their
     calendarización, budget authorized; no avances, reprogramaciones nor signatures."""
-    if anio_destino == origen.anio:
-        raise ValidationError("El ejercicio destino debe ser distinto del de origen.")
+    ejercicio_copia_revisar(origen=origen, anio_destino=anio_destino)
     destino, _ = Ejercicio.objects.get_or_create(
         anio=anio_destino,
         defaults={
@@ -288,11 +328,6 @@ def ejercicio_copiar_estructura(*, origen: Ejercicio, anio_destino: int, usuario
             "amarillo_max": origen.amarillo_max,
         },
     )
-    if destino.ramos.exists():
-        raise ValidationError(
-            f"El ejercicio {anio_destino} ya tiene ramos: la copia solo se hace sobre un "
-            "ejercicio vacío."
-        )
     # The destination may already hold líneas del PMD (a new plan loaded first): keep them.
     existentes = {linea.codigo: linea for linea in LineaPMD.objects.filter(ejercicio=destino)}
     lineas = {}

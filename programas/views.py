@@ -52,6 +52,7 @@ from programas.scope import (
 )
 from programas.selectors import ejercicio_elegido, programados_por_meta
 from programas.services import (
+    ejercicio_copia_revisar,
     ejercicio_copiar_estructura,
     linea_pmd_guardar,
     meta_guardar,
@@ -265,26 +266,32 @@ def reexpedir(request, alcance: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def copiar(request):
-    """Start ejercicio N+1 from N in one action (Planeación)."""
+    """Start ejercicio N+1 from N in one action (Planeación), after a confirmation step."""
     exigir_planeacion(request.user)
     ultimo = Ejercicio.objects.order_by("-anio").first()
     form = CopiaEjercicioForm(
         request.POST or None,
         initial={"origen": ultimo, "anio_destino": ultimo.anio + 1 if ultimo else None},
     )
+    resumen = None
     if request.method == "POST" and form.is_valid():
+        origen, anio = form.cleaned_data["origen"], form.cleaned_data["anio_destino"]
         try:
-            destino = ejercicio_copiar_estructura(
-                origen=form.cleaned_data["origen"],
-                anio_destino=form.cleaned_data["anio_destino"],
-                usuario=request.user,
-            )
+            if request.POST.get("confirmar") != "1":
+                resumen = ejercicio_copia_revisar(origen=origen, anio_destino=anio)
+            else:
+                destino = ejercicio_copiar_estructura(
+                    origen=origen, anio_destino=anio, usuario=request.user
+                )
+                messages.success(
+                    request,
+                    f"Se creó la estructura del ejercicio {destino.anio} a partir de "
+                    f"{origen.anio}, sin avances ni reprogramaciones.",
+                )
+                return redirect(f"{reverse('programas:estructura')}?ejercicio={destino.pk}")
         except ValidationError as exc:
             form.add_error(None, exc)
-        else:
-            messages.success(request, f"Se creó la estructura del ejercicio {destino.anio}.")
-            return redirect(f"{reverse('programas:estructura')}?ejercicio={destino.pk}")
-    return render(request, "programas/copiar.html", {"form": form})
+    return render(request, "programas/copiar.html", {"form": form, "resumen": resumen})
 
 
 @login_required

@@ -113,7 +113,8 @@ def test_copy_structure_form(client, poa, personas):
     client.force_login(personas.planeacion)
     origen = poa.ramo_a.ejercicio
     respuesta = client.post(
-        reverse("programas:copiar"), {"origen": origen.pk, "anio_destino": origen.anio + 1}
+        reverse("programas:copiar"),
+        {"origen": origen.pk, "anio_destino": origen.anio + 1, "confirmar": "1"},
     )
     assert respuesta.status_code == 302
     html = client.post(

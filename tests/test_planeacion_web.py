@@ -110,3 +110,26 @@ def test_reexpedir_grid_has_a_live_sum_per_row(client, poa, personas):
         assert f'data-meta="{meta.pk}" data-tipo="SUMA"' in html
     assert html.count("data-suma") == len(poa.metas_a1)
     assert "js/planeacion.js" in html
+
+
+def test_copy_asks_for_confirmation_with_a_summary_before_writing(client, poa, personas):
+    from programas.models import Ejercicio, Ramo
+
+    client.force_login(personas.planeacion)
+    origen = poa.ramo_a.ejercicio
+    Meta.objects.filter(pk=poa.metas_a1[0].pk).update(mes_inicio=4)
+    url = reverse("programas:copiar")
+    datos = {"origen": origen.pk, "anio_destino": origen.anio + 1}
+    html = client.post(url, datos).content.decode()
+    assert f"Confirme la copia de {origen.anio} a {origen.anio + 1}" in html
+    assert "<dt>Metas</dt><dd>7 (1 reexpedidas" in html
+    assert "<dt>Ramos</dt><dd>2</dd>" in html
+    assert 'name="confirmar" value="1"' in html
+    assert not Ejercicio.objects.filter(anio=origen.anio + 1).exists()
+    respuesta = client.post(url, {**datos, "confirmar": "1"})
+    assert respuesta.status_code == 302
+    assert Ramo.objects.filter(ejercicio__anio=origen.anio + 1).count() == 2
+    # A second attempt is refused already at the review step.
+    html = client.post(url, datos).content.decode()
+    assert "ya tiene ramos" in html
+    assert "Confirme la copia" not in html
