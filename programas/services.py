@@ -628,3 +628,47 @@ def linea_pmd_guardar(
     linea.full_clean(validate_unique=False, validate_constraints=False)
     linea.save()
     return linea
+
+
+# Whose responsable each kind of structure row records (Elaboró / Revisó / Autorizó), and how
+# to reach its ejercicio.
+RESPONSABLES = {
+    "ramo": (Ramo, "ejercicio"),
+    "programa": (Programa, "ramo__ejercicio"),
+    "unidad": (UnidadEjecutora, "ramo__ejercicio"),
+}
+
+
+@transaction.atomic
+def responsables_guardar(
+    *, ejercicio: Ejercicio, cambios: Mapping[tuple[str, int], tuple[str, str]], usuario
+) -> int:
+    """Set the responsable (nombre, cargo) of ramos, programas and unidades of one ejercicio.
+
+    `cambios` maps ("ramo" | "programa" | "unidad", pk) to (nombre, cargo). Signed reports keep
+    the names they were signed with (their snapshot), so this never touches a signed quarter.
+    Return how many rows changed.
+    """
+    desconocidos = sorted({tipo for tipo, _ in cambios} - set(RESPONSABLES))
+    if desconocidos:
+        raise ValidationError(f"Tipo de responsable desconocido: {', '.join(desconocidos)}.")
+    cambiados = 0
+    for tipo, (modelo, camino) in RESPONSABLES.items():
+        ids = [pk for t, pk in cambios if t == tipo]
+        if not ids:
+            continue
+        objetos = modelo.objects.select_for_update().filter(pk__in=ids, **{camino: ejercicio})
+        encontrados = {o.pk: o for o in objetos}
+        if len(encontrados) != len(set(ids)):
+            raise ValidationError(
+                f"Hay {modelo._meta.verbose_name_plural} que no son del ejercicio {ejercicio}."
+            )
+        for pk, objeto in encontrados.items():
+            nombre, cargo = (" ".join((v or "").split()) for v in cambios[(tipo, pk)])
+            if (objeto.responsable_nombre, objeto.responsable_cargo) == (nombre, cargo):
+                continue
+            objeto.responsable_nombre, objeto.responsable_cargo = nombre, cargo
+            objeto.full_clean(validate_unique=False, validate_constraints=False)
+            objeto.save(update_fields=["responsable_nombre", "responsable_cargo"])
+            cambiados += 1
+    return cambiados

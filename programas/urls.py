@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programas import views
+from programas import views, views_responsables
 
 app_name = "programas"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("metas/<int:meta_id>/reprogramar/", views.reprogramar, name="reprogramar"),
     path("reexpedir/<str:alcance>/<int:pk>/", views.reexpedir, name="reexpedir"),
     path("copiar/", views.copiar, name="copiar"),
+    path("responsables/", views_responsables.responsables, name="responsables"),
     path("catalogos/<str:tipo>/nuevo/", views.catalogo_editar, name="catalogo_nuevo"),
     path("catalogos/<str:tipo>/<int:pk>/", views.catalogo_editar, name="catalogo_editar"),
 ]

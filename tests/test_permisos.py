@@ -200,6 +200,8 @@ MATRIZ: dict[str, Ruta] = {
         esperado=estados(403, planeacion=200, ajeno=404),
     ),
     "programas:copiar": Ruta(esperado=solo_planeacion()),
+    # Everybody reads the responsables within scope; only Planeación may post changes.
+    "programas:responsables": Ruta(esperado=todos(200)),
     "programas:meta_nueva": Ruta(esperado=solo_planeacion()),
     "programas:catalogo_nuevo": Ruta(kwargs=lambda c: {"tipo": "ramo"}, esperado=solo_planeacion()),
     "programas:catalogo_editar": Ruta(

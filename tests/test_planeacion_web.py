@@ -133,3 +133,63 @@ def test_copy_asks_for_confirmation_with_a_summary_before_writing(client, poa, p
     html = client.post(url, datos).content.decode()
     assert "ya tiene ramos" in html
     assert "Confirme la copia" not in html
+
+
+def test_planeacion_edits_every_responsable_of_a_ramo_in_one_grid(client, poa, personas):
+    client.force_login(personas.planeacion)
+    url = reverse("programas:responsables") + f"?ejercicio={poa.ramo_a.ejercicio_id}"
+    html = client.get(url).content.decode()
+    assert "Autorizó" in html and "Revisó" in html and "Elaboró" in html
+    assert f'name="unidad-{poa.unidad_b1.pk}-nombre"' in html
+    datos = {}
+    for tipo, objeto in (
+        ("ramo", poa.ramo_a), ("programa", poa.programa_a), ("unidad", poa.unidad_a1),
+        ("unidad", poa.unidad_a2), ("ramo", poa.ramo_b), ("programa", poa.programa_b),
+        ("unidad", poa.unidad_b1),
+    ):  # fmt: skip
+        datos[f"{tipo}-{objeto.pk}-nombre"] = objeto.responsable_nombre
+        datos[f"{tipo}-{objeto.pk}-cargo"] = objeto.responsable_cargo
+    datos[f"unidad-{poa.unidad_a1.pk}-nombre"] = "  Lic. Ana   Pérez "
+    datos[f"unidad-{poa.unidad_a1.pk}-cargo"] = "Directora"
+    respuesta = client.post(url, datos, follow=True)
+    assert "Responsables guardados: 1 cambio(s)." in respuesta.content.decode()
+    poa.unidad_a1.refresh_from_db()
+    assert (poa.unidad_a1.responsable_nombre, poa.unidad_a1.responsable_cargo) == (
+        "Lic. Ana Pérez",
+        "Directora",
+    )
+    datos[f"ramo-{poa.ramo_a.pk}-cargo"] = "x" * 201
+    html = client.post(url, datos).content.decode()
+    assert "tenga como máximo 200 caracteres (tiene 201)" in html
+    poa.ramo_a.refresh_from_db()
+    assert poa.ramo_a.responsable_cargo != "x" * 201
+
+
+def test_responsables_are_read_only_and_scoped_for_other_roles(client, poa, personas):
+    client.force_login(personas.capturista)
+    url = reverse("programas:responsables")
+    html = client.get(url).content.decode()
+    assert poa.unidad_a1.nombre in html
+    assert poa.unidad_b1.nombre not in html
+    assert "<input" not in html.split("<table")[1]
+    campo = f"unidad-{poa.unidad_a1.pk}-nombre"
+    assert (
+        client.post(url, {campo: "Tomada", f"unidad-{poa.unidad_a1.pk}-cargo": ""}).status_code
+        == 403
+    )
+    poa.unidad_a1.refresh_from_db()
+    assert poa.unidad_a1.responsable_nombre != "Tomada"
+
+
+def test_responsables_service_refuses_rows_of_another_ejercicio(poa, personas):
+    from programas.models import Ejercicio
+    from programas.services import responsables_guardar
+
+    otro = Ejercicio.objects.create(anio=poa.ramo_a.ejercicio.anio + 5)
+    with pytest.raises(ValidationError, match="no son del ejercicio"):
+        responsables_guardar(
+            ejercicio=otro, cambios={("unidad", poa.unidad_a1.pk): ("X", "Y")},
+            usuario=personas.planeacion,
+        )  # fmt: skip
+    poa.unidad_a1.refresh_from_db()
+    assert poa.unidad_a1.responsable_nombre != "X"
