@@ -203,7 +203,11 @@ def reexpedir(request, alcance: str, pk: int):
     for m in metas:
         fila = {"meta": m, "anual": request.POST.get(f"a-{m.pk}", ""), "meses": [], "error": ""}
         if request.method != "POST":
-            fila["anual"] = formatear_numero(m.meta_anual)
+            # A SUMA meta re-issued from a month starts with what its remaining months hold
+            # (BISOM 100: 446 − 126 programmed in Q1 = 320), so the proposal adds up.
+            restante = sum(programados[m.pk][mes_desde - 1 :], Decimal(0))
+            es_suma = m.tipo_acumulacion == Meta.TipoAcumulacion.SUMA
+            fila["anual"] = formatear_numero(restante if es_suma else m.meta_anual)
         for mes in range(mes_desde, 13):
             nombre = f"p-{m.pk}-{mes}"
             texto = request.POST.get(nombre) if request.method == "POST" else None

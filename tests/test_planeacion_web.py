@@ -193,3 +193,13 @@ def test_responsables_service_refuses_rows_of_another_ejercicio(poa, personas):
         )  # fmt: skip
     poa.unidad_a1.refresh_from_db()
     assert poa.unidad_a1.responsable_nombre != "X"
+
+
+def test_reexpedir_proposes_what_the_remaining_months_hold(client, poa, personas):
+    client.force_login(personas.planeacion)
+    url = reverse("programas:reexpedir", args=["unidad", poa.unidad_a1.pk])
+    html = client.get(url, {"desde": "4"}).content.decode()
+    meta = poa.metas_a1[0]  # 12 per year, 1 each month: April–December hold 9
+    assert f'name="a-{meta.pk}" value="9"' in html
+    html = client.get(url, {"desde": "10"}).content.decode()
+    assert f'name="a-{meta.pk}" value="3"' in html
