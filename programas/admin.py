@@ -270,6 +270,21 @@ class ProgramadoAdmin(PoaHistoryAdmin):
 
 @admin.register(Reprogramacion)
 class ReprogramacionAdmin(PoaModelAdmin):
+    """Read-only: a reprogramación decides which meta each quarter reports against, so it is
+    made (with its reason and the lock check) only by «Reprogramar» / «Reexpedir» in the app."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     list_display = ["meta", "tipo", "mes_desde", "meta_anual_anterior", "meta_anual_nueva", "fecha"]
     list_filter = ["tipo", "meta__programa__ramo__ejercicio"]
     search_fields = ["meta__clave", "motivo"]

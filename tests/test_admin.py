@@ -46,7 +46,8 @@ def test_planeacion_sees_changelist_and_change_page(admin_planeacion, poa, model
         assert respuesta.status_code == 200
 
 
-SIN_ALTA = {"TrimestreFirma", "EventoFirma"}  # created only by the sign-off workflow
+# Created only by the sign-off workflow and the planning services.
+SIN_ALTA = {"TrimestreFirma", "EventoFirma", "Reprogramacion"}
 
 
 @pytest.mark.parametrize("modelo", MODELOS, ids=lambda m: m.__name__)
@@ -357,3 +358,21 @@ def test_inlines_are_shown_to_planeacion_without_model_permissions(admin_planeac
     ).content.decode()
     assert "Ana Pérez" in texto
     assert 'name="eventos-0-comentario"' not in texto  # shown, not editable
+
+
+def test_reprogramaciones_are_read_only_in_the_admin(admin_planeacion, poa, personas):
+    from programas.services import meta_reprogramar
+
+    meta = poa.metas_a1[0]
+    registro = meta_reprogramar(
+        meta=meta, meta_anual_nueva=Decimal("13"), programado_nuevo={12: Decimal("2")},
+        mes_desde=10, motivo="Ajuste de diciembre", usuario=personas.planeacion,
+    )  # fmt: skip
+    url = reverse("admin:programas_reprogramacion_change", args=[registro.pk])
+    texto = admin_planeacion.get(url).content.decode()
+    assert "Ajuste de diciembre" in texto
+    admin_planeacion.post(url, {"mes_desde": 1, "motivo": "otro"})
+    registro.refresh_from_db()
+    assert (registro.mes_desde, registro.motivo) == (10, "Ajuste de diciembre")
+    borrar = reverse("admin:programas_reprogramacion_delete", args=[registro.pk])
+    assert admin_planeacion.post(borrar, {"post": "yes"}).status_code == 403
