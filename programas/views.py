@@ -104,7 +104,14 @@ def meta(request, meta_id: int):
          "vigente": m >= meta.mes_inicio}
         for m, v in enumerate(programado, start=1)
     ]  # fmt: skip
-    reprogramaciones = Reprogramacion.objects.filter(meta=meta).select_related("usuario")
+    reprogramaciones = list(Reprogramacion.objects.filter(meta=meta).select_related("usuario"))
+    for registro in reprogramaciones:
+        registro.meses_cambiados = _meses_cambiados(registro)
+        registro.mes_desde_nombre = NOMBRES_MES[registro.mes_desde - 1]
+        registro.cambio_meta = (
+            f"{formatear_numero(registro.meta_anual_anterior)} → "
+            f"{formatear_numero(registro.meta_anual_nueva)}"
+        )
     return render(
         request,
         "programas/meta.html",
@@ -116,8 +123,22 @@ def meta(request, meta_id: int):
             "lineas": meta.lineas_pmd.all(),
             "planeacion": es_planeacion(request.user),
             "mes_inicio_nombre": NOMBRES_MES[meta.mes_inicio - 1].lower(),
+            "meta_anual_original": formatear_numero(meta.meta_anual_original),
         },
     )
+
+
+def _meses_cambiados(registro: Reprogramacion) -> list[str]:
+    """'Abr: 0 → 5' for each month whose programmed value the reprogramación changed."""
+    antes, despues = registro.programado_anterior or [], registro.programado_nuevo or []
+    if len(antes) != 12 or len(despues) != 12:
+        return []  # imported without its calendarization
+    return [
+        f"{ABREVIATURAS_MES[mes].capitalize()}: {formatear_numero(Decimal(a))} → "
+        f"{formatear_numero(Decimal(d))}"
+        for mes, (a, d) in enumerate(zip(antes, despues, strict=True))
+        if Decimal(a) != Decimal(d)
+    ]
 
 
 @login_required

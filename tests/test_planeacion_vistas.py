@@ -49,7 +49,7 @@ def test_reprogramar_through_the_form(client, poa, personas):
     assert (meta.meta_anual, meta.meta_anual_original) == (D("1200"), D("12"))
     assert Programado.objects.get(meta=meta, mes=12).valor == D("1189")
     detalle = client.get(reverse("programas:meta", args=[meta.pk])).content.decode()
-    assert "12 → 1200" in detalle
+    assert "12 → 1,200" in detalle  # figures through programas.numeros, es-MX
     assert "Ampliación" in detalle
 
 

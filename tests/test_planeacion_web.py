@@ -203,3 +203,18 @@ def test_reexpedir_proposes_what_the_remaining_months_hold(client, poa, personas
     assert f'name="a-{meta.pk}" value="9"' in html
     html = client.get(url, {"desde": "10"}).content.decode()
     assert f'name="a-{meta.pk}" value="3"' in html
+
+
+def test_meta_page_shows_original_to_modified_month_by_month(client, poa, personas):
+    meta = poa.metas_a1[0]
+    meta_reprogramar(
+        meta=meta, meta_anual_nueva=D("1500.5"), programado_nuevo={12: D("1489.5")},
+        mes_desde=10, motivo="Ampliación de diciembre", usuario=personas.planeacion,
+    )  # fmt: skip
+    client.force_login(personas.consulta)
+    html = client.get(reverse("programas:meta", args=[meta.pk])).content.decode()
+    assert "12 → 1,500.5" in html
+    assert "Dic: 1 → 1,489.5" in html
+    assert "<dt>Meta original autorizada</dt><dd>12</dd>" in html
+    assert "Octubre" in html
+    assert "Ampliación de diciembre" in html
