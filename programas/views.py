@@ -50,7 +50,7 @@ from programas.scope import (
     get_unidad_para_usuario,
     metas_visibles,
 )
-from programas.selectors import ejercicio_elegido, programados_por_meta
+from programas.selectors import arbol_estructura, ejercicio_elegido, programados_por_meta
 from programas.services import (
     ejercicio_copia_revisar,
     ejercicio_copiar_estructura,
@@ -89,6 +89,7 @@ def estructura(request):
             "ejercicios": Ejercicio.objects.all(),
             "filtro": filtro,
             "tabla": tabla,
+            "arbol": arbol_estructura(metas) if ejercicio else [],
             "planeacion": es_planeacion(request.user),
         },
     )

@@ -218,3 +218,25 @@ def test_meta_page_shows_original_to_modified_month_by_month(client, poa, person
     assert "<dt>Meta original autorizada</dt><dd>12</dd>" in html
     assert "Octubre" in html
     assert "Ampliación de diciembre" in html
+
+
+def test_structure_tree_goes_ramo_programa_unidad_within_scope(client, poa, personas):
+    client.force_login(personas.responsable_programa)  # programa A: unidades A1 and A2
+    html = client.get(reverse("programas:estructura")).content.decode()
+    arbol = html.split('<details class="tarjeta arbol"')[1].split("</details>")[0]
+    ejercicio = poa.ramo_a.ejercicio_id
+    assert f"?ejercicio={ejercicio}&amp;ramo={poa.ramo_a.pk}" in arbol
+    enlace = f"programa={poa.programa_a.pk}&amp;unidad={poa.unidad_a1.pk}"
+    assert enlace in arbol
+    assert (
+        f'{poa.unidad_a1.clave} {poa.unidad_a1.nombre}</a> <span class="cuenta">3</span>' in arbol
+    )
+    assert (
+        f'{poa.unidad_a2.clave} {poa.unidad_a2.nombre}</a> <span class="cuenta">2</span>' in arbol
+    )
+    assert poa.unidad_b1.nombre not in arbol
+    assert "editar" not in arbol
+    client.force_login(personas.planeacion)
+    html = client.get(reverse("programas:estructura")).content.decode()
+    assert poa.unidad_b1.nombre in html
+    assert reverse("programas:catalogo_editar", args=["programa", poa.programa_b.pk]) in html
