@@ -10,14 +10,14 @@ with the table header as print title rows.
 from __future__ import annotations
 
 import io
-from copy import copy
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.worksheet import Worksheet
 
 from programas.xlsx_seguro import texto_seguro
 
@@ -44,144 +44,207 @@ COLORES_SEMAFORO = {
 ROJO = Font(color="B3261E", italic=True)
 
 
+NOTA = Font(italic=True, size=8)
+A_LA_DERECHA = Alignment(horizontal="right")
+AJUSTE_ARRIBA = Alignment(wrap_text=True, vertical="top")
+
+
 class _Estilos:
-    """Style arrays by kind of cell: openpyxl hashes every style object on assignment, which
-    dominates a 300-sheet workbook; copying a ready StyleArray avoids it."""
+    """Style arrays by kind of cell, prepared once per workbook and shared by its cells.
+
+    openpyxl hashes every style object on assignment (font, fill, border…), which would
+    dominate a 300-sheet workbook; a ready StyleArray is assigned instead. Write-only cells
+    are serialized and dropped, and nothing restyles them after, so sharing one array is safe.
+    """
 
     def __init__(self):
-        self._cache: dict[tuple, object] = {}
+        self._cache: dict[tuple, StyleArray] = {}
 
-    def aplicar(self, destino, llave: tuple, preparar) -> None:
+    def buscar(self, llave: tuple) -> StyleArray | None:
+        return self._cache.get(llave)
+
+    def de(self, ws, llave: tuple, preparar) -> StyleArray:
         estilo = self._cache.get(llave)
         if estilo is None:
-            preparar(destino)
-            self._cache[llave] = copy(destino._style)
-        else:
-            destino._style = copy(estilo)
+            muestra = WriteOnlyCell(ws)  # registers fonts, fills… in ws's workbook
+            preparar(muestra)
+            estilo = self._cache[llave] = muestra._style
+        return estilo
 
 
-def _escribir(ws, fila: int, columna: int, celda: Celda, estilos: _Estilos, *, encabezado=False):
-    destino = ws.cell(row=fila, column=columna)
-    numerica = celda.valor is not None
-    destino.value = (
-        celda.valor if numerica else (texto_seguro(celda.texto) if celda.texto else None)
-    )
-    if numerica:
-        alineacion = DERECHA
-    elif encabezado or "centro" in celda.clase:
-        alineacion = CENTRO
-    elif "num" in celda.clase:
-        alineacion = DERECHA
-    else:
-        alineacion = AJUSTE
-    sin_captura = "sin-captura" in celda.clase
-    llave = (celda.formato if numerica else None, id(alineacion), encabezado, celda.semaforo,
-             sin_captura)  # fmt: skip
-
+def _preparar(*, font=None, fill=None, alignment=None, border=None, number_format=None):
     def preparar(d):
-        d.number_format = (celda.formato or "General") if numerica else "General"
-        d.alignment = alineacion
-        d.border = BORDE
-        if encabezado:
-            d.font = NEGRITA
-            d.fill = ENCABEZADO
-        elif celda.semaforo in COLORES_SEMAFORO:
-            d.fill = COLORES_SEMAFORO[celda.semaforo]
-        if sin_captura:
-            d.font = ROJO
-
-    estilos.aplicar(destino, llave, preparar)
-    if celda.colspan > 1 or celda.rowspan > 1:
-        for r in range(fila, fila + celda.rowspan):
-            for c in range(columna, columna + celda.colspan):
-                if (r, c) != (fila, columna):
-                    estilos.aplicar(ws.cell(row=r, column=c), ("borde",), _solo_borde)
-        # Registered directly: merge_cells() would also create and re-style every covered
-        # cell, the slowest step of a large workbook; the covered cells are already empty.
-        rango = CellRange(
-            min_row=fila, min_col=columna, max_row=fila + celda.rowspan - 1,
-            max_col=columna + celda.colspan - 1,
-        )  # fmt: skip
-        ws.merged_cells.add(MergedCellRange(ws, rango.coord))
-    return destino
-
-
-def _solo_borde(d) -> None:
-    d.border = BORDE
-
-
-def _escribir_filas(
-    ws, inicio: int, filas: list[list[Celda]], estilos: _Estilos, *, encabezado: bool, clases=()
-):
-    """Write rows honoring colspan/rowspan (cells covered by a rowspan above are skipped)."""
-    ocupadas: set[tuple[int, int]] = set()
-    for desplazamiento, celdas in enumerate(filas):
-        r = inicio + desplazamiento
-        c = 1
-        for celda in celdas:
-            while (r, c) in ocupadas:
-                c += 1
-            destino = _escribir(ws, r, c, celda, estilos, encabezado=encabezado)
-            clase = clases[desplazamiento] if clases else ""
-            if clase in ("grupo", "total"):
-                estilos.aplicar(destino, (clase, destino._style.tobytes()), _resaltar(clase))
-            for rr in range(r, r + celda.rowspan):
-                for cc in range(c, c + celda.colspan):
-                    ocupadas.add((rr, cc))
-            c += celda.colspan
-    return inicio + len(filas)
-
-
-def _resaltar(clase: str):
-    def preparar(d):
-        d.font = NEGRITA
-        if clase == "grupo":
-            d.fill = GRUPO
+        if number_format is not None:
+            d.number_format = number_format
+        if alignment is not None:
+            d.alignment = alignment
+        if border is not None:
+            d.border = border
+        if fill is not None:
+            d.fill = fill
+        if font is not None:
+            d.font = font
 
     return preparar
 
 
+class _Rejilla:
+    """One worksheet's cells by (row, column), built whole before being streamed.
+
+    A write-only sheet must be written top to bottom, with column widths, frozen panes and
+    row heights set before the first row; the header block puts cells out of order (the
+    format code and FECHA at the right of rows 1–2), so the sheet is laid out here first.
+    """
+
+    def __init__(self, ws, estilos: _Estilos):
+        self.ws = ws
+        self.estilos = estilos
+        self.filas: dict[int, dict[int, Cell]] = {}
+
+    def poner(self, fila: int, columna: int, valor, estilo: StyleArray | None = None) -> Cell:
+        celda = WriteOnlyCell(self.ws, valor)
+        if estilo is not None:
+            celda._style = estilo
+        self.filas.setdefault(fila, {})[columna] = celda
+        return celda
+
+    def estilo(self, llave: tuple, **atributos) -> StyleArray:
+        return self.estilos.de(self.ws, llave, _preparar(**atributos))
+
+    def volcar(self) -> None:
+        ws = self.ws
+        for r in range(1, max(self.filas, default=0) + 1):
+            celdas = self.filas.get(r)
+            if not celdas:
+                ws.append(())
+                continue
+            fila = [None] * max(celdas)
+            for c, celda in celdas.items():
+                fila[c - 1] = celda
+            ws.append(fila)
+
+
+def _escribir(
+    rejilla: _Rejilla, fila: int, columna: int, celda: Celda, *, encabezado: bool, clase: str
+) -> None:
+    numerica = celda.valor is not None
+    if numerica:
+        valor = celda.valor
+        alineacion = DERECHA
+    else:
+        valor = texto_seguro(celda.texto) if celda.texto else None
+        if encabezado or "centro" in celda.clase:
+            alineacion = CENTRO
+        elif "num" in celda.clase:
+            alineacion = DERECHA
+        else:
+            alineacion = AJUSTE
+    sin_captura = "sin-captura" in celda.clase
+    formato = (celda.formato or "General") if numerica else "General"
+    llave = (formato, id(alineacion), encabezado, celda.semaforo, sin_captura, clase)
+    estilo = rejilla.estilos.buscar(llave)
+    if estilo is None:
+        fuente = relleno = None
+        if encabezado:
+            fuente, relleno = NEGRITA, ENCABEZADO
+        elif celda.semaforo in COLORES_SEMAFORO:
+            relleno = COLORES_SEMAFORO[celda.semaforo]
+        if sin_captura:
+            fuente = ROJO
+        if clase in ("grupo", "total"):  # a block title or totals row: bold, grupo shaded
+            fuente = NEGRITA
+            if clase == "grupo":
+                relleno = GRUPO
+        estilo = rejilla.estilo(
+            llave,
+            number_format=formato,
+            alignment=alineacion,
+            border=BORDE,
+            font=fuente,
+            fill=relleno,
+        )
+    rejilla.poner(fila, columna, valor, estilo)
+    if celda.colspan > 1 or celda.rowspan > 1:
+        borde = rejilla.estilo(("borde",), border=BORDE)
+        ultima_fila, ultima_columna = fila + celda.rowspan - 1, columna + celda.colspan - 1
+        for r in range(fila, ultima_fila + 1):
+            for c in range(columna, ultima_columna + 1):
+                if (r, c) != (fila, columna):
+                    rejilla.poner(r, c, None, borde)
+        rejilla.ws.merged_cells.add(
+            f"{get_column_letter(columna)}{fila}:{get_column_letter(ultima_columna)}{ultima_fila}"
+        )
+
+
+def _escribir_filas(
+    rejilla: _Rejilla, inicio: int, filas: list[list[Celda]], *, encabezado: bool, clases=()
+) -> int:
+    """Lay out rows honoring colspan/rowspan (cells covered by a rowspan above are skipped)."""
+    ocupadas: set[tuple[int, int]] = set()
+    for desplazamiento, celdas in enumerate(filas):
+        r = inicio + desplazamiento
+        clase = clases[desplazamiento] if clases else ""
+        c = 1
+        for celda in celdas:
+            while (r, c) in ocupadas:
+                c += 1
+            _escribir(rejilla, r, c, celda, encabezado=encabezado, clase=clase)
+            if celda.rowspan > 1:
+                for rr in range(r + 1, r + celda.rowspan):
+                    for cc in range(c, c + celda.colspan):
+                        ocupadas.add((rr, cc))
+            c += celda.colspan
+    return inicio + len(filas)
+
+
 def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> None:
     ws = libro.create_sheet(hoja.nombre)
+    rejilla = _Rejilla(ws, estilos)
+    poner = rejilla.poner
+    titulo = rejilla.estilo(("titulo",), font=TITULO)
+    subtitulo = rejilla.estilo(("subtitulo",), font=SUBTITULO)
+    negrita = rejilla.estilo(("negrita",), font=NEGRITA)
     columnas = max(t.columnas for t in hoja.tablas)
-    ws.cell(row=1, column=1, value=texto_seguro(ayuntamiento)).font = TITULO
+    poner(1, 1, texto_seguro(ayuntamiento), titulo)
     fila = 2
     for linea in [*hoja.encabezado_institucional, *hoja.titulo]:
-        ws.cell(row=fila, column=1, value=texto_seguro(linea)).font = SUBTITULO
+        poner(fila, 1, texto_seguro(linea), subtitulo)
         fila += 1
     if hoja.codigo:
-        ws.cell(row=1, column=columnas, value=hoja.codigo).font = TITULO
-        ws.cell(row=1, column=columnas).alignment = Alignment(horizontal="right")
-    ws.cell(row=2, column=columnas, value=f"FECHA: {hoja.fecha}").alignment = Alignment(
-        horizontal="right"
-    )
+        poner(1, columnas, texto_seguro(hoja.codigo),
+              rejilla.estilo(("codigo",), font=TITULO, alignment=A_LA_DERECHA))  # fmt: skip
+    poner(2, columnas, texto_seguro(f"FECHA: {hoja.fecha}"),
+          rejilla.estilo(("derecha",), alignment=A_LA_DERECHA))  # fmt: skip
     for etiqueta, valor in hoja.datos:
-        ws.cell(row=fila, column=1, value=f"{etiqueta}:").font = NEGRITA
-        destino = ws.cell(row=fila, column=2, value=texto_seguro(valor))
+        poner(fila, 1, texto_seguro(f"{etiqueta}:"), negrita)
         if "\n" in (valor or ""):
-            destino.alignment = Alignment(wrap_text=True, vertical="top")
+            poner(
+                fila, 2, texto_seguro(valor), rejilla.estilo(("ajuste",), alignment=AJUSTE_ARRIBA)
+            )
             ws.row_dimensions[fila].height = 12.5 * (valor.count("\n") + 1)
+        else:
+            poner(fila, 2, texto_seguro(valor))
         fila += 1
     fila += 1
     primera_tabla = True
     for tabla in hoja.tablas:
         inicio_encabezado = fila
-        fila = _escribir_filas(ws, fila, tabla.encabezado, estilos, encabezado=True)
+        fila = _escribir_filas(rejilla, fila, tabla.encabezado, encabezado=True)
         if primera_tabla:
-            ws.freeze_panes = ws.cell(row=fila, column=1)
+            ws.freeze_panes = f"A{fila}"
             ws.print_title_rows = f"{inicio_encabezado}:{fila - 1}"
             primera_tabla = False
         fila = _escribir_filas(
-            ws,
+            rejilla,
             fila,
             [f.celdas for f in tabla.filas],
-            estilos,
             encabezado=False,
             clases=[f.clase for f in tabla.filas],
         )
         fila += 1
-    for nota in hoja.notas:
-        ws.cell(row=fila, column=1, value=texto_seguro(nota)).font = Font(italic=True, size=8)
+    nota = rejilla.estilo(("nota",), font=NOTA)
+    for texto_nota in hoja.notas:
+        poner(fila, 1, texto_seguro(texto_nota), nota)
         fila += 1
     if hoja.firmantes:
         fila += 2
@@ -198,17 +261,17 @@ def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> 
             ]
             for desplazamiento, linea in enumerate(lineas):
                 if linea:
-                    celda = ws.cell(row=fila + desplazamiento, column=columna)
-                    celda.value = texto_seguro(linea)
-                    if desplazamiento in (0, 2):
-                        celda.font = NEGRITA
+                    poner(fila + desplazamiento, columna, texto_seguro(linea),
+                          negrita if desplazamiento in (0, 2) else None)  # fmt: skip
     if hoja.verificacion:
-        ws.cell(row=fila + 7, column=1, value=f"Código de verificación: {hoja.verificacion}")
+        poner(fila + 7, 1, texto_seguro(f"Código de verificación: {hoja.verificacion}"))
+    # A write-only sheet writes its properties (fitToPage), widths, panes and row heights
+    # with the first row: every sheet-level setting goes before volcar().
     anchos = max(hoja.tablas, key=lambda t: t.columnas).anchos
     for i, ancho in enumerate(anchos, 1):
         ws.column_dimensions[get_column_letter(i)].width = max(4.0, ancho * 1.25)
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_LETTER
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -216,11 +279,12 @@ def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> 
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddFooter.right.text = "Página &P de &N"
     ws.oddFooter.left.text = hoja.pie.replace("&", "&&")
+    rejilla.volcar()
+    ws.close()  # streams the sheet to its temporary file now; memory stays flat
 
 
 def renderizar_xlsx(documento: Documento, *, ayuntamiento: str) -> bytes:
-    libro = Workbook()
-    libro.remove(libro.active)
+    libro = Workbook(write_only=True)
     estilos = _Estilos()
     for hoja in documento.hojas:
         _hoja(libro, hoja, ayuntamiento, estilos)
