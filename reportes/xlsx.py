@@ -9,7 +9,10 @@ with the table header as print title rows.
 
 from __future__ import annotations
 
+import gc
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
@@ -281,6 +284,24 @@ def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> 
     ws.oddFooter.left.text = hoja.pie.replace("&", "&&")
     rejilla.volcar()
     ws.close()  # streams the sheet to its temporary file now; memory stays flat
+
+
+@contextmanager
+def sin_recoleccion_ciclica() -> Iterator[None]:
+    """Pause the cyclic GC while a large report is built and written.
+
+    The selector's data and the document stay alive the whole time, so every generation-2
+    pass re-walks hundreds of thousands of objects that cannot be garbage: about a third of
+    the consolidated XLSX's time. What is allocated meanwhile is freed by reference counting;
+    the collector resumes (only if it was running) when the block ends.
+    """
+    activo = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if activo:
+            gc.enable()
 
 
 def renderizar_xlsx(documento: Documento, *, ayuntamiento: str) -> bytes:

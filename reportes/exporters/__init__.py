@@ -20,7 +20,7 @@ from reportes.exporters import formatos
 from reportes.exporters.base import Documento
 from reportes.pdf import renderizar_pdf  # imports WeasyPrint once per process
 from reportes.selectors import DatosReporte, reporte_datos
-from reportes.xlsx import renderizar_xlsx
+from reportes.xlsx import renderizar_xlsx, sin_recoleccion_ciclica
 
 logger = logging.getLogger("poa.reportes")
 
@@ -72,6 +72,14 @@ class Exportador:
         """Return (filename, content_type, bytes) of this format for `params`."""
         if params.formato not in self.formatos:
             raise ValueError(f"Formato de archivo no válido: {params.formato}")
+        if params.formato == "xlsx":
+            with sin_recoleccion_ciclica():
+                return self._render(params, progreso)
+        return self._render(params, progreso)
+
+    def _render(
+        self, params: Parametros, progreso: Callable[[int, int], None] | None
+    ) -> tuple[str, str, bytes]:
         datos = self.datos(params)
         huella = datos.huella_firmada() if params.formato == "pdf" else ""
         cache = ruta_firmado(self.identificador, huella) if huella else None
