@@ -9,7 +9,9 @@ is created inside a transaction that is rolled back, so the database is left as 
     DEBUG=1 .venv/bin/python bench/bench_reportes.py [--ramos 30] [--sin-secuencial]
         [--solo-xlsx] [--perfil-xlsx]
 
-`--solo-xlsx` measures only the consolidated XLSX (no PDF, no WeasyPrint); `--perfil-xlsx`
+The consolidated XLSX is also timed for every format, one line each (cell counts differ:
+Estimación y avances writes three rows per meta). `--solo-xlsx` measures only the
+consolidated XLSX (no PDF, no WeasyPrint); `--perfil-xlsx`
 adds a cProfile of it split into building (selector + document) and writing.
 """
 
@@ -23,6 +25,7 @@ import pstats
 import sys
 import time
 import tracemalloc
+import zipfile
 from pathlib import Path
 
 RAIZ = Path(__file__).resolve().parent.parent
@@ -144,6 +147,25 @@ def medir_xlsx(exportador, *, perfil: bool = False) -> None:
         pstats.Stats(perfilador).sort_stats("tottime").print_stats(25)
 
 
+def medir_xlsx_por_formato() -> None:
+    """The consolidated XLSX of every format (best of two), one line each."""
+    params = Parametros(anio=ANIO_GRANDE, trimestre=2, formato="xlsx")
+    print("XLSX consolidado de cada formato (mejor de 2; meta < 3 s):")
+    for identificador, exportador in EXPORTADORES.items():
+        tiempos = []
+        for _ in range(2):
+            inicio = time.perf_counter()
+            _, _, contenido = exportador.render(params)
+            tiempos.append(time.perf_counter() - inicio)
+        with zipfile.ZipFile(io.BytesIO(contenido)) as paquete:
+            hojas = [n for n in paquete.namelist() if n.startswith("xl/worksheets/sheet")]
+            celdas = sum(paquete.read(n).count(b"<c ") for n in hojas)
+        print(
+            f"  {identificador:<26} {min(tiempos):5.2f} s  {len(hojas):>3} hojas, "
+            f"≈{celdas / 1000:.0f} mil celdas"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ramos", type=int, default=30)
@@ -166,6 +188,7 @@ def main() -> int:
             if not args.solo_xlsx:
                 medir_unidad(exportador)
             medir_xlsx(exportador, perfil=args.perfil_xlsx)
+            medir_xlsx_por_formato()
             if not args.solo_xlsx:
                 medir_consolidado(exportador, secuencial=not args.sin_secuencial)
             raise Deshacer

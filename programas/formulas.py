@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Context, Decimal, localcontext
+from decimal import Context, Decimal
 from enum import StrEnum
 
 CIEN = Decimal(100)
@@ -24,6 +24,11 @@ CERO = Decimal(0)
 # Generous precision for divisions: values have at most 16 integer digits and 2 decimals,
 # so 34 significant digits keep every quotient exact well beyond any display rounding.
 _CONTEXTO = Context(prec=34)
+
+
+def _por_cien(numerador: Decimal, denominador: Decimal) -> Decimal:
+    """numerador × 100 / denominador in the generous context (explicit: no thread state)."""
+    return _CONTEXTO.divide(_CONTEXTO.multiply(numerador, CIEN), denominador)
 
 
 class TipoAcumulacion(StrEnum):
@@ -152,8 +157,7 @@ def agregar(valores: Iterable[Decimal | None], tipo: TipoAcumulacion | str) -> D
     if tipo is TipoAcumulacion.SUMA:
         return sum(con_valor, CERO)
     if tipo is TipoAcumulacion.PROMEDIO:
-        with localcontext(_CONTEXTO):
-            return sum(con_valor, CERO) / len(con_valor)
+        return _CONTEXTO.divide(sum(con_valor, CERO), len(con_valor))
     if tipo is TipoAcumulacion.ULTIMO:
         return con_valor[-1]
     return max(con_valor)
@@ -184,8 +188,7 @@ def porcentaje(
         return PORCENTAJE_VACIO
     if realizado is None:
         return PORCENTAJE_SIN_CAPTURA if vencido else PORCENTAJE_VACIO
-    with localcontext(_CONTEXTO):
-        return Porcentaje(realizado * CIEN / programado, Estado.NUMERO)
+    return Porcentaje(_por_cien(realizado, programado), Estado.NUMERO)
 
 
 def vigencia_al_mes(
@@ -251,8 +254,7 @@ def porcentaje_ponderado(avance_absoluto: Decimal | None, suma_metas: Decimal) -
         avance_absoluto = CERO
     if not suma_metas:
         return PORCENTAJE_NP if avance_absoluto > 0 else PORCENTAJE_VACIO
-    with localcontext(_CONTEXTO):
-        return Porcentaje(avance_absoluto * CIEN / suma_metas, Estado.NUMERO)
+    return Porcentaje(_por_cien(avance_absoluto, suma_metas), Estado.NUMERO)
 
 
 def por_realizar(meta_anual: Decimal, avance_absoluto: Decimal | None) -> Decimal:
@@ -310,8 +312,7 @@ def cumplimiento(
     assert realizado is not None and programado  # guaranteed by base.es_numero
     if realizado == 0:
         return Porcentaje(CIEN, Estado.NUMERO)
-    with localcontext(_CONTEXTO):
-        return Porcentaje(programado * CIEN / realizado, Estado.NUMERO)
+    return Porcentaje(_por_cien(programado, realizado), Estado.NUMERO)
 
 
 def semaforo(c: Porcentaje, umbrales: Umbrales = UMBRALES) -> Semaforo:

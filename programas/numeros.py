@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from programas.formulas import Estado, Porcentaje
 
@@ -26,6 +26,7 @@ _COMA_AMBIGUA = re.compile(r"^[+-]?\d+,\d{1,2}$", re.ASCII)
 _PUNTO_DE_MILES = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3}){2,}$", re.ASCII)
 
 _CONTEXTO = Context(prec=40)
+_EXPONENTES = {d: Decimal(1).scaleb(-d) for d in range(7)}  # 0 → 1, 2 → 0.01…
 
 
 class NumeroInvalido(ValueError):
@@ -137,8 +138,8 @@ def parse_numero(texto: str | int | float | Decimal | None) -> Decimal | None:
 
 def redondear(valor: Decimal, decimales: int) -> Decimal:
     """Round half-up to `decimales` places (display only)."""
-    with localcontext(_CONTEXTO):
-        resultado = valor.quantize(Decimal(1).scaleb(-decimales), rounding=ROUND_HALF_UP)
+    exponente = _EXPONENTES.get(decimales) or Decimal(1).scaleb(-decimales)
+    resultado = valor.quantize(exponente, rounding=ROUND_HALF_UP, context=_CONTEXTO)
     # Rounding a tiny negative gives -0.00; show it as 0.
     return resultado if resultado != 0 else abs(resultado)
 

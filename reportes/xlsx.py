@@ -116,6 +116,10 @@ class _Rejilla:
 
     def volcar(self) -> None:
         ws = self.ws
+        # Every value handed to append() is a WriteOnlyCell built here; openpyxl's generic
+        # conversion would first try each one as a plain value (an exception per cell) and
+        # allocate a spare cell after every styled one: a fifth of the writing time.
+        ws._values_to_row = _celdas_en_fila
         for r in range(1, max(self.filas, default=0) + 1):
             celdas = self.filas.get(r)
             if not celdas:
@@ -125,6 +129,15 @@ class _Rejilla:
             for c, celda in celdas.items():
                 fila[c - 1] = celda
             ws.append(fila)
+
+
+def _celdas_en_fila(celdas: list[Cell | None], fila: int) -> Iterator[Cell]:
+    """Place the row's ready cells (None = empty column) for openpyxl's row writer."""
+    for columna, celda in enumerate(celdas, 1):
+        if celda is not None:
+            celda.column = columna
+            celda.row = fila
+            yield celda
 
 
 def _escribir(

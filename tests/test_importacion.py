@@ -597,14 +597,36 @@ def test_xxe_payload_is_refused(db, tmp_path):
     assert "CONTRASEÑA" not in mensaje
 
 
-def test_openpyxl_parses_with_defusedxml():
+def test_openpyxl_parses_without_resolving_entities(tmp_path):
+    """Behind the DTD/ENTITY refusal, openpyxl's own parsers resolve no entity either.
+
+    Worksheets and shared strings go through defusedxml's iterparse; the other parts through
+    `fromstring`, which is defusedxml's, or lxml's with entity resolution off when lxml is
+    installed (it is: openpyxl writes the reports with it).
+    """
     import openpyxl.xml.functions as funciones
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML is True
-    assert funciones.fromstring.__module__.startswith("defusedxml") or "defusedxml" in repr(
-        funciones.iterparse
-    )
+    assert "defusedxml" in funciones.iterparse.__module__
+    secreto = tmp_path / "secreto.txt"
+    secreto.write_text("CONTRASEÑA")
+    xml = (
+        f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secreto}">]>'
+        "<x>&xxe;</x>"
+    ).encode()
+    try:
+        raiz = funciones.fromstring(xml)
+    except Exception:  # defusedxml refuses the document outright
+        return
+    assert "CONTRASEÑA" not in (raiz.text or "")
+    assert "CONTRASEÑA" not in funciones.tostring(raiz).decode()
+
+
+@pytest.mark.parametrize("parte", ["xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml"])
+def test_dtd_in_any_part_is_refused(db, parte):
+    xml = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
+    assert "DTD o entidades" in _mensaje(_libro_con_parte(parte, xml))
 
 
 def test_texto_seguro_neutralizes_formula_text():
