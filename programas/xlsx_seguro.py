@@ -4,8 +4,9 @@ Reading: only real XLSX (zip magic + `[Content_Types].xml` of a spreadsheet), a 
 (`POA_UPLOAD_MAX_BYTES`), a decompression bound (`POA_UPLOAD_MAX_UNCOMPRESSED_BYTES`) checked
 over the members' declared *and* actual sizes, password-protected (OLE CFB) files refused,
 no DTD/entity declarations in any part, and then openpyxl parsing worksheets and shared
-strings through defusedxml (and the other parts with lxml, entity resolution off). Formulas are never
-evaluated: openpyxl returns a formula cell's text, which the importer treats as text.
+strings through defusedxml (and the other parts with lxml, entity resolution off).
+Formulas are never evaluated: openpyxl returns a formula cell's text, which the importer
+treats as text.
 
 Writing: `texto_seguro()` makes a text that starts with = + - @ an explicit string, so
 spreadsheet programs show it instead of running it as a formula.

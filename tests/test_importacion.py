@@ -612,8 +612,7 @@ def test_openpyxl_parses_without_resolving_entities(tmp_path):
     secreto = tmp_path / "secreto.txt"
     secreto.write_text("CONTRASEÑA")
     xml = (
-        f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secreto}">]>'
-        "<x>&xxe;</x>"
+        f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secreto}">]><x>&xxe;</x>'
     ).encode()
     try:
         raiz = funciones.fromstring(xml)

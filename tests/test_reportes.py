@@ -88,6 +88,42 @@ def test_tmm_f004_q4_counts_from_april(poa_demo):
     assert "OCTUBRE-DICIEMBRE 2022" in texto
 
 
+def test_tmm_f004_has_the_official_columns_and_marks_the_semaforo(poa_demo):
+    """DOMAIN.md §6 lists the columns; the semáforo colours AVANCE ABSOLUTO, not a column."""
+    from reportes.xlsx import COLORES_SEMAFORO
+
+    _, unidades = _ids(poa_demo)
+    _, _, contenido = _render("tmm-f004", "xlsx", 1, unidad_id=unidades[("54", "54101")])
+    ws = libro(contenido).active
+    arriba = fila_con(ws, "LÍNEA DE ACCIÓN P.M.D.")
+    assert [v for v in _valores(ws, arriba) if v] == [
+        "LÍNEA DE ACCIÓN P.M.D.",
+        "METAS Y ACCIONES",
+        "UNIDAD DE MEDIDA",
+        "META ANUAL",
+        "ENE-MAR",
+        "ABR-JUN",
+        "JUL-SEP",
+        "OCT-DIC",
+        "AVANCE ABSOLUTO",
+        "ACUMULADO RELATIVO",
+        "OBSERVACIONES",
+    ]
+    assert _valores(ws, arriba + 1)[4:12] == ["P", "A"] * 4
+    # Meta 100: P 126, A 128 → 101.6 % → verde, on the avance absoluto cell (column 13).
+    r = fila_con(ws, "100.- Proporcionar", columna=2)
+    assert ws.cell(row=r, column=13).value == 128
+    verde = COLORES_SEMAFORO["verde"].fgColor.rgb
+    assert ws.cell(row=r, column=13).fill.fgColor.rgb.endswith(verde[-6:])
+    assert ws.cell(row=r, column=14).fill.fgColor.rgb in (None, "00000000")
+    leyenda = fila_con(ws, "Semáforo (color en AVANCE ABSOLUTO)")
+    assert "verde 90–110 %" in ws.cell(row=leyenda, column=1).value
+
+    pdf = _render("tmm-f004", "pdf", 1, unidad_id=unidades[("54", "54101")])[2]
+    texto = texto_pdf(pdf)
+    assert "SEMÁFORO" not in texto and "Semáforo (color en AVANCE ABSOLUTO)" in texto
+
+
 def test_tmm_f004_mensual_shows_twelve_months(poa_demo):
     _, unidades = _ids(poa_demo)
     _, _, contenido = _render("tmm-f004-mensual", "xlsx", 1, unidad_id=unidades[("54", "54204")])

@@ -15,15 +15,6 @@ from programas import formulas
 from programas.numeros import formatear_numero, formatear_porcentaje, formatear_variacion
 from reportes.selectors import Firmante
 
-ETIQUETAS_SEMAFORO = {
-    formulas.Semaforo.VERDE: "Verde",
-    formulas.Semaforo.AMARILLO: "Amarillo",
-    formulas.Semaforo.ROJO: "Rojo",
-    formulas.Semaforo.NP: "N/P",
-    formulas.Semaforo.SIN_CAPTURA: "Sin captura",
-    formulas.Semaforo.VACIO: "",
-}
-
 
 @dataclass
 class Celda:
@@ -131,11 +122,6 @@ def variacion(valor: Decimal | None) -> Celda:
     formato = "#,##0;(#,##0)" if _es_entero(valor) else "#,##0.00;(#,##0.00)"
     clase = "num negativo" if valor < 0 else "num"
     return Celda(formatear_variacion(valor, None), valor=valor, formato=formato, clase=clase)
-
-
-def semaforo(valor: formulas.Semaforo) -> Celda:
-    etiqueta = ETIQUETAS_SEMAFORO[valor]
-    return Celda(etiqueta, clase="centro semaforo-texto", semaforo=valor.value if etiqueta else "")
 
 
 def sin_captura() -> Celda:

@@ -21,7 +21,6 @@ from reportes.exporters.base import (
     Tabla,
     numero,
     porcentaje,
-    semaforo,
     sin_captura,
     texto,
     variacion,
@@ -118,6 +117,17 @@ def _pie(codigo: str, s: Seccion, periodo: str) -> str:
 # --- TMM-F004 Avance Físico Programático (trimestral y mensual) -------------------------
 
 
+def _leyenda_semaforo(u: formulas.Umbrales, columna: str) -> str:
+    """The semáforo legend with the ejercicio's bands (DOMAIN.md §4 "Semáforo")."""
+    n = formatear_numero
+    return (
+        f"Semáforo (color en {columna}) sobre el cumplimiento del trimestre: verde "
+        f"{n(u.verde_min)}–{n(u.verde_max)} %; amarillo {n(u.amarillo_min)}–<{n(u.verde_min)} % "
+        f"o >{n(u.verde_max)}–{n(u.amarillo_max)} %; rojo fuera de esos rangos; morado N/P; "
+        "contorno punteado sin captura."
+    )
+
+
 def _tmm_f004(datos: DatosReporte, *, mensual: bool) -> Documento:
     q = datos.trimestre
     hojas = []
@@ -128,7 +138,7 @@ def _tmm_f004(datos: DatosReporte, *, mensual: bool) -> Documento:
         anchos = (
             [7, 30 if mensual else 34, 7, 6.5]
             + [ancho_p] * (2 * len(periodos))
-            + [6.5, 6.5, 6, 24 if mensual else 30]
+            + [6.5, 7.5, 23 if mensual else 29]
         )
         encabezado = [
             [
@@ -139,7 +149,6 @@ def _tmm_f004(datos: DatosReporte, *, mensual: bool) -> Documento:
                 *[_h(p, colspan=2) for p in periodos],
                 _h("AVANCE ABSOLUTO", rowspan=2),
                 _h("ACUMULADO RELATIVO", rowspan=2),
-                _h("SEMÁFORO", rowspan=2),
                 _h("OBSERVACIONES", rowspan=2),
             ],
             [c for _ in periodos for c in (_h("P"), _h("A"))],
@@ -181,12 +190,15 @@ def _tmm_f004(datos: DatosReporte, *, mensual: bool) -> Documento:
                 c.avance_absoluto is None
                 and c.acumulado_relativo.estado is formulas.Estado.SIN_CAPTURA
             ):
-                celdas.append(sin_captura())
+                avance = sin_captura()
             else:
-                celdas.append(numero(c.avance_absoluto))
+                avance = numero(c.avance_absoluto)
+            # The official columns have no semáforo: it marks the avance absoluto cell
+            # (a coloured dot in the PDF, the cell's fill in the XLSX), explained below.
+            avance.semaforo = "" if c.semaforo is formulas.Semaforo.VACIO else c.semaforo.value
             celdas += [
+                avance,
                 porcentaje(c.acumulado_relativo, 0),
-                semaforo(c.semaforo),
                 texto(fila.observaciones, "observaciones"),
             ]
             filas.append(Fila(celdas))
@@ -205,9 +217,10 @@ def _tmm_f004(datos: DatosReporte, *, mensual: bool) -> Documento:
                 firmantes=s.firmantes,
                 verificacion=s.codigo_verificacion,
                 notas=[
-                    "P = Programado, A = Alcanzado. Los trimestres posteriores al reportado "
-                    "quedan en blanco. N/P = no programado. Semáforo sobre el cumplimiento "
-                    "del trimestre.",
+                    ("P = Programado, A = Alcanzado. " if not mensual else "")
+                    + f"Los {'meses' if mensual else 'trimestres'} posteriores al reportado "
+                    "quedan en blanco. N/P = no programado.",
+                    _leyenda_semaforo(datos.umbrales, "AVANCE ABSOLUTO"),
                 ],
                 pie=_pie(codigo, s, datos.periodo),
             )
@@ -325,6 +338,7 @@ def construir_poa_trimestral(datos: DatosReporte) -> Documento:
                     "P/R = porcentaje realizado sobre programado, N/P = No Programado. "
                     "El total acumulado es Σ avance / Σ meta anual de las metas que se suman, "
                     "calculado exacto (no la suma de las filas redondeadas).",
+                    _leyenda_semaforo(datos.umbrales, "el porcentaje de avance trimestral"),
                 ],
                 pie=f"POA {ordinal} Trimestre {datos.anio} · {s.unidad_nombre}",
             )
