@@ -1,5 +1,6 @@
 """Constant queries, signed-PDF cache, parallel sections and the Celery path with real Redis."""
 
+import os
 import socket
 import time
 from datetime import datetime
@@ -115,6 +116,8 @@ def _redis_responde(host="127.0.0.1", puerto=6379) -> bool:
 @pytest.mark.django_db(transaction=True)
 def test_report_job_runs_on_real_redis_broker(poa, personas, settings, tmp_path):
     if not _redis_responde():
+        if os.environ.get("POA_REQUIRE_REDIS") == "1":  # .ci/run: never skipped in CI
+            pytest.fail("POA_REQUIRE_REDIS=1 pero Redis no responde en 127.0.0.1:6379")
         pytest.skip("Redis no responde en 127.0.0.1:6379: se omite la prueba con broker real")
     from celery import Celery
     from celery.contrib.testing.worker import start_worker
