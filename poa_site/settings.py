@@ -193,11 +193,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "poa@localhost")
 POA_URL_BASE = os.environ.get("POA_URL_BASE", "http://127.0.0.1:8000")
 
 # --- Tareas en segundo plano (Celery) --------------------------------------------------
-# Without CELERY_BROKER_URL the tasks run eagerly in-process, so `make run` needs nothing.
+# Without CELERY_BROKER_URL the tasks run in-process, so `make run` needs nothing: report
+# jobs run the same Celery task in a local thread (POA_TAREAS_EN_HILO), so the request
+# returns at once and the page shows the progress; anything else runs eagerly.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+POA_TAREAS_EN_HILO = not CELERY_BROKER_URL
+# A job still queued or running after this many minutes is shown as interrupted (a worker
+# or the server stopped while it ran) and can be requested again.
+POA_TRABAJO_MINUTOS_MAXIMOS = env_int("POA_TRABAJO_MINUTOS_MAXIMOS", 30)
 POA_REPORT_WORKERS = env_int("POA_REPORT_WORKERS", max(1, (os.cpu_count() or 2)))
 
 CACHES = {

@@ -1,7 +1,15 @@
 """Background report jobs: who asked for what, progress and the resulting file."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+MENSAJE_INTERRUMPIDO = (
+    "El trabajo no terminó: el servidor o el proceso que lo generaba se detuvo. "
+    "Vuelva a solicitarlo desde Reportes."
+)
 
 
 class TrabajoReporte(models.Model):
@@ -46,3 +54,17 @@ class TrabajoReporte(models.Model):
         if self.estado == self.Estado.TERMINADO:
             return 100
         return int(self.hechas * 100 / self.total) if self.total else 0
+
+    @property
+    def activo(self) -> bool:
+        return self.estado in (self.Estado.PENDIENTE, self.Estado.EN_PROCESO)
+
+    @property
+    def interrumpido(self) -> bool:
+        """Still queued or running long after it was requested: whatever ran it stopped."""
+        limite = timezone.now() - timedelta(minutes=settings.POA_TRABAJO_MINUTOS_MAXIMOS)
+        return self.activo and self.creado < limite
+
+    @property
+    def etiqueta(self) -> str:
+        return "Interrumpido" if self.interrumpido else self.get_estado_display()

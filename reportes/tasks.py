@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
+from django.db import connections
 from django.http import Http404
 from django.utils import timezone
 
@@ -74,3 +76,24 @@ def generar_reporte(trabajo_id: int) -> str:
         estado=Estado.ERROR, mensaje=mensaje, terminado=timezone.now()
     )
     return Estado.ERROR
+
+
+def encolar(trabajo_id: int) -> None:
+    """Start job `trabajo_id`: on the Celery broker, or in a local thread without one.
+
+    Without a broker (the embedded default) the same task runs through Celery's local
+    `apply()` in a daemon thread, so the request returns at once and the job page shows its
+    progress; the thread closes its database connections when it ends. Call after the job's
+    row is committed (`transaction.on_commit`).
+    """
+    if not settings.POA_TAREAS_EN_HILO:
+        generar_reporte.delay(trabajo_id)
+        return
+
+    def correr() -> None:
+        try:
+            generar_reporte.apply(args=[trabajo_id])
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=correr, name=f"reporte-{trabajo_id}", daemon=True).start()

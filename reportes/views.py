@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +19,9 @@ from programas.scope import es_planeacion, programas_visibles, ramos_visibles, u
 from reportes.alcance import parametros_para_usuario
 from reportes.exporters import EXPORTADORES
 from reportes.forms import FiltroReporteForm
-from reportes.models import TrabajoReporte
+from reportes.models import MENSAJE_INTERRUMPIDO, TrabajoReporte
 from reportes.selectors import AlcanceVacio
-from reportes.tasks import generar_reporte
+from reportes.tasks import encolar
 
 
 def _opciones(usuario, anio: int | None) -> dict:
@@ -130,7 +132,7 @@ def generar(request):
             "unidad": params.unidad_id,
         },
     )
-    generar_reporte.delay(trabajo.pk)
+    transaction.on_commit(partial(encolar, trabajo.pk))
     return redirect("reportes:trabajo", pk=trabajo.pk)
 
 
@@ -146,7 +148,11 @@ def trabajo(request, pk):
     return render(
         request,
         "reportes/trabajo.html",
-        {"trabajo": t, "exportador": EXPORTADORES.get(t.reporte)},
+        {
+            "trabajo": t,
+            "exportador": EXPORTADORES.get(t.reporte),
+            "mensaje_interrumpido": MENSAJE_INTERRUMPIDO,
+        },
     )
 
 
@@ -156,12 +162,13 @@ def trabajo_estado(request, pk):
     t = _trabajo_de(request, pk)
     return JsonResponse(
         {
-            "estado": t.estado,
-            "etiqueta": t.get_estado_display(),
+            "estado": "INTERRUMPIDO" if t.interrumpido else t.estado,
+            "etiqueta": t.etiqueta,
             "hechas": t.hechas,
             "total": t.total,
             "porcentaje": t.porcentaje,
-            "mensaje": t.mensaje,
+            "mensaje": MENSAJE_INTERRUMPIDO if t.interrumpido else t.mensaje,
+            "nombre_archivo": t.nombre_archivo,
             "descarga": reverse("reportes:trabajo_descargar", args=[t.pk])
             if t.estado == TrabajoReporte.Estado.TERMINADO
             else "",

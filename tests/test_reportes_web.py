@@ -79,13 +79,16 @@ def test_pdf_download_link_helper(client, poa, personas):
     assert "AVANCE FÍSICO PROGRAMÁTICO" in texto_pdf(respuesta.content)
 
 
-def test_background_job_renders_with_progress_and_rechecks_scope(client, poa, personas):
+def test_background_job_renders_with_progress_and_rechecks_scope(
+    client, poa, personas, django_capture_on_commit_callbacks
+):
     client.force_login(personas.planeacion)
-    respuesta = client.post(
-        reverse("reportes:generar"),
-        {"reporte": "tmm-f004", "tipo": "pdf", "ejercicio": 2022, "trimestre": 1,
-         "ramo": poa.ramo_a.pk},
-    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):  # queued once the row is committed
+        respuesta = client.post(
+            reverse("reportes:generar"),
+            {"reporte": "tmm-f004", "tipo": "pdf", "ejercicio": 2022, "trimestre": 1,
+             "ramo": poa.ramo_a.pk},
+        )  # fmt: skip
     trabajo = TrabajoReporte.objects.get()
     assert respuesta["Location"] == reverse("reportes:trabajo", args=[trabajo.pk])
     estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
@@ -113,3 +116,74 @@ def test_job_fails_cleanly_when_scope_was_lost(poa, personas):
     assert generar_reporte(trabajo.pk) == "ERROR"
     trabajo.refresh_from_db()
     assert trabajo.mensaje == "El reporte ya no está en su ámbito." and not trabajo.archivo
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_broker_the_job_runs_in_a_local_thread_and_the_page_answers_at_once(
+    client, poa, personas, settings, monkeypatch, tmp_path
+):
+    import threading
+
+    from reportes import tasks
+
+    settings.POA_TAREAS_EN_HILO = True
+    settings.MEDIA_ROOT = tmp_path
+    soltar = threading.Event()
+    original = tasks.generar_reporte.apply
+
+    def retenido(*args, **kwargs):
+        assert soltar.wait(30)  # the job waits until the test has seen the request return
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.generar_reporte, "apply", retenido)
+    client.force_login(personas.planeacion)
+    respuesta = client.post(
+        reverse("reportes:generar"),
+        {"reporte": "tmm-f004", "tipo": "xlsx", "ejercicio": 2022, "trimestre": 1,
+         "ramo": poa.ramo_a.pk},
+    )  # fmt: skip
+    trabajo = TrabajoReporte.objects.get()
+    assert respuesta.status_code == 302
+    estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
+    assert estado["estado"] == "PENDIENTE" and estado["etiqueta"] == "En cola"
+    hilo = next(h for h in threading.enumerate() if h.name == f"reporte-{trabajo.pk}")
+    soltar.set()
+    hilo.join(60)
+    estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
+    assert estado["estado"] == "TERMINADO" and estado["descarga"]
+    assert estado["nombre_archivo"].startswith("TMM-F004_2022_T1") and estado[
+        "nombre_archivo"
+    ].endswith(".xlsx")
+
+
+def test_a_job_left_running_shows_as_interrupted(client, poa, personas, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.POA_TRABAJO_MINUTOS_MAXIMOS = 30
+    trabajo = TrabajoReporte.objects.create(
+        usuario=personas.planeacion,
+        reporte="tmm-f004",
+        parametros={"ejercicio": 2022, "trimestre": 1, "tipo": "pdf"},
+        estado=TrabajoReporte.Estado.EN_PROCESO,
+        hechas=3,
+        total=10,
+    )
+    client.force_login(personas.planeacion)
+    estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
+    assert estado["estado"] == "EN_PROCESO" and estado["etiqueta"] == "Generando"
+    assert (
+        "consultar();"
+        in client.get(reverse("reportes:trabajo", args=[trabajo.pk])).content.decode()
+    )
+    TrabajoReporte.objects.filter(pk=trabajo.pk).update(
+        creado=timezone.now() - timedelta(minutes=31)
+    )
+    estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
+    assert estado["estado"] == "INTERRUMPIDO" and estado["etiqueta"] == "Interrumpido"
+    assert "Vuelva a solicitarlo" in estado["mensaje"]
+    pagina = client.get(reverse("reportes:trabajo", args=[trabajo.pk])).content.decode()
+    assert "Interrumpido" in pagina and "Vuelva a solicitarlo" in pagina
+    assert "consultar();" not in pagina  # the page stops polling
+    assert "Interrumpido" in client.get(reverse("reportes:index")).content.decode()
