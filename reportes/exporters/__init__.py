@@ -29,7 +29,7 @@ FORMATOS_ARCHIVO = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 # Bump when a template or builder changes the look of a format: old cached PDFs are ignored.
-VERSION_PLANTILLAS = "2"
+VERSION_PLANTILLAS = "3"  # 3: TMM-F004 without the SEMÁFORO column
 
 
 @dataclass(frozen=True)
