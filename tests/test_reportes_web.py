@@ -10,6 +10,11 @@ from tests.apoyo_reportes import libro, texto_pdf
 pytestmark = pytest.mark.django_db
 
 
+def _generar(cliente, **params):
+    base = {"reporte": "tmm-f004", "ejercicio": 2022, "trimestre": 1}
+    return cliente.post(reverse("reportes:generar"), {**base, **params})
+
+
 def _descarga(cliente, **params):
     base = {"reporte": "tmm-f004", "tipo": "xlsx", "ejercicio": 2022, "trimestre": 1}
     return cliente.get(reverse("reportes:descargar"), {**base, **params})
@@ -84,11 +89,7 @@ def test_background_job_renders_with_progress_and_rechecks_scope(
 ):
     client.force_login(personas.planeacion)
     with django_capture_on_commit_callbacks(execute=True):  # queued once the row is committed
-        respuesta = client.post(
-            reverse("reportes:generar"),
-            {"reporte": "tmm-f004", "tipo": "pdf", "ejercicio": 2022, "trimestre": 1,
-             "ramo": poa.ramo_a.pk},
-        )  # fmt: skip
+        respuesta = _generar(client, tipo="pdf", ramo=poa.ramo_a.pk)
     trabajo = TrabajoReporte.objects.get()
     assert respuesta["Location"] == reverse("reportes:trabajo", args=[trabajo.pk])
     estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
@@ -137,11 +138,7 @@ def test_without_broker_the_job_runs_in_a_local_thread_and_the_page_answers_at_o
 
     monkeypatch.setattr(tasks.generar_reporte, "apply", retenido)
     client.force_login(personas.planeacion)
-    respuesta = client.post(
-        reverse("reportes:generar"),
-        {"reporte": "tmm-f004", "tipo": "xlsx", "ejercicio": 2022, "trimestre": 1,
-         "ramo": poa.ramo_a.pk},
-    )  # fmt: skip
+    respuesta = _generar(client, tipo="xlsx", ramo=poa.ramo_a.pk)
     trabajo = TrabajoReporte.objects.get()
     assert respuesta.status_code == 302
     estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
