@@ -56,15 +56,25 @@ class TrabajoReporte(models.Model):
         return int(self.hechas * 100 / self.total) if self.total else 0
 
     @property
-    def activo(self) -> bool:
-        return self.estado in (self.Estado.PENDIENTE, self.Estado.EN_PROCESO)
-
-    @property
     def interrumpido(self) -> bool:
         """Still queued or running long after it was requested: whatever ran it stopped."""
+        activo = self.estado in (self.Estado.PENDIENTE, self.Estado.EN_PROCESO)
         limite = timezone.now() - timedelta(minutes=settings.POA_TRABAJO_MINUTOS_MAXIMOS)
-        return self.activo and self.creado < limite
+        return activo and self.creado < limite
+
+    @property
+    def en_curso(self) -> bool:
+        """Queued or running, and not interrupted: the job page keeps polling."""
+        return self.estado_visible in (self.Estado.PENDIENTE, self.Estado.EN_PROCESO)
+
+    @property
+    def estado_visible(self) -> str:
+        return "INTERRUMPIDO" if self.interrumpido else self.estado
 
     @property
     def etiqueta(self) -> str:
         return "Interrumpido" if self.interrumpido else self.get_estado_display()
+
+    @property
+    def mensaje_visible(self) -> str:
+        return MENSAJE_INTERRUMPIDO if self.interrumpido else self.mensaje

@@ -19,7 +19,7 @@ from programas.scope import es_planeacion, programas_visibles, ramos_visibles, u
 from reportes.alcance import parametros_para_usuario
 from reportes.exporters import EXPORTADORES
 from reportes.forms import FiltroReporteForm
-from reportes.models import MENSAJE_INTERRUMPIDO, TrabajoReporte
+from reportes.models import TrabajoReporte
 from reportes.selectors import AlcanceVacio
 from reportes.tasks import encolar
 
@@ -148,11 +148,7 @@ def trabajo(request, pk):
     return render(
         request,
         "reportes/trabajo.html",
-        {
-            "trabajo": t,
-            "exportador": EXPORTADORES.get(t.reporte),
-            "mensaje_interrumpido": MENSAJE_INTERRUMPIDO,
-        },
+        {"trabajo": t, "exportador": EXPORTADORES.get(t.reporte)},
     )
 
 
@@ -162,12 +158,12 @@ def trabajo_estado(request, pk):
     t = _trabajo_de(request, pk)
     return JsonResponse(
         {
-            "estado": "INTERRUMPIDO" if t.interrumpido else t.estado,
+            "estado": t.estado_visible,
             "etiqueta": t.etiqueta,
             "hechas": t.hechas,
             "total": t.total,
             "porcentaje": t.porcentaje,
-            "mensaje": MENSAJE_INTERRUMPIDO if t.interrumpido else t.mensaje,
+            "mensaje": t.mensaje_visible,
             "nombre_archivo": t.nombre_archivo,
             "descarga": reverse("reportes:trabajo_descargar", args=[t.pk])
             if t.estado == TrabajoReporte.Estado.TERMINADO
