@@ -36,6 +36,8 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the layers contract of pyproject.toml
+	$(BIN)/python .ci/tamanos.py  # no module over 600 lines, no function over 80
 
 format: install
 	$(BIN)/ruff format .

@@ -3,13 +3,13 @@
 from django import forms
 from django.contrib import admin
 
-from avances.models import Avance, EventoFirma, FechaLimite, Periodo, TrimestreFirma
-from poa_site.admin import (
+from avances.admin_base import (
     PoaHistoryAdmin,
     PoaModelAdmin,
     PoaReadOnlyInlineMixin,
     exigir_mes_mensual_abierto,
 )
+from avances.models import Avance, EventoFirma, FechaLimite, Periodo, TrimestreFirma
 
 
 class AvanceAdminForm(forms.ModelForm):

@@ -136,7 +136,7 @@ def exigir_vigencia_intacta(
 
 def cambios_de_vigencia(meta_id: int) -> list[CambioVigencia]:
     """A meta's reprogramaciones as formula inputs, oldest first (one query)."""
-    from programas.selectors import cambios_por_meta
+    from avances.insumos import cambios_por_meta
 
     return cambios_por_meta([meta_id]).get(meta_id, [])
 

@@ -36,6 +36,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from avances.calendario import ultimo_mes_capturable
+from avances.insumos import (
+    cambios_por_meta,
+    datos_meta,
+    programados_por_meta,
+    realizados_por_meta,
+    umbrales_de,
+)
 from avances.models import EventoFirma, TrimestreFirma
 from programas import formulas
 from programas.models import (
@@ -47,13 +54,6 @@ from programas.models import (
 )
 from programas.numeros import formatear_porcentaje
 from programas.scope import alcance_de
-from programas.selectors import (
-    cambios_por_meta,
-    datos_meta,
-    programados_por_meta,
-    realizados_por_meta,
-    umbrales_de,
-)
 
 logger = logging.getLogger("poa.firmas")
 

@@ -21,6 +21,7 @@ from avances.calendario import (
     meses_cerrados,
     ultimo_mes_capturable,
 )
+from avances.insumos import cambios_por_meta, datos_meta, umbrales_de
 from avances.models import Avance, TrimestreFirma
 from programas import formulas
 from programas.models import (
@@ -33,7 +34,6 @@ from programas.models import (
     UnidadEjecutora,
 )
 from programas.numeros import formatear_numero, formatear_porcentaje
-from programas.selectors import cambios_por_meta, datos_meta, umbrales_de
 
 NOMBRES_TRIMESTRE = {
     1: "Enero–Marzo",

@@ -9,12 +9,12 @@ from django.db.models import Q
 
 from avances import firmas
 from avances.calendario import ultimo_mes_capturable
+from avances.insumos import umbrales_de
 from avances.models import EventoFirma, TrimestreFirma
 from programas import formulas
 from programas.models import NOMBRES_MES, Ejercicio, Meta, Programa, UnidadEjecutora
 from programas.numeros import formatear_numero, formatear_porcentaje
 from programas.scope import alcance_de
-from programas.selectors import umbrales_de
 
 Estado = TrimestreFirma.Estado
 

@@ -29,8 +29,8 @@ django.setup()
 import openpyxl  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from programas.exportacion import exportar_libro  # noqa: E402
-from programas.importacion import analizar_libro, aplicar_plan  # noqa: E402
+from plantilla.exportacion import exportar_libro  # noqa: E402
+from plantilla.importacion import analizar_libro, aplicar_plan  # noqa: E402
 from programas.models import ABREVIATURAS_MES, Ejercicio  # noqa: E402
 
 ANIO = 2099  # a year no real POA uses; the transaction is rolled back anyway

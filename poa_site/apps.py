@@ -2,4 +2,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class PoaAdminConfig(AdminConfig):
-    default_site = "poa_site.admin.PoaAdminSite"
+    default_site = "avances.admin_base.PoaAdminSite"

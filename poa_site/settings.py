@@ -66,8 +66,11 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    # Layers, lowest first (pyproject.toml [tool.importlinter] enforces the order).
     "programas",
     "avances",
+    "planeacion",
+    "plantilla",
     "reportes",
 ]
 

@@ -18,6 +18,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from avances.firmas import firmantes_por_par
+from avances.insumos import (
+    cambios_por_meta,
+    datos_meta,
+    programados_por_meta,
+    realizados_por_meta,
+    umbrales_de,
+)
 from avances.models import TrimestreFirma
 from programas import formulas
 from programas.models import (
@@ -27,13 +34,6 @@ from programas.models import (
     Programa,
     Ramo,
     UnidadEjecutora,
-)
-from programas.selectors import (
-    cambios_por_meta,
-    datos_meta,
-    programados_por_meta,
-    realizados_por_meta,
-    umbrales_de,
 )
 
 NOMBRES_PERIODO = {

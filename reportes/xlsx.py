@@ -2,7 +2,7 @@
 
 Numbers are numeric cells with number formats (percentages as fractions formatted 0% or
 0.00%), claves and every other text are text cells neutralized against formula injection
-(`programas.xlsx_seguro.texto_seguro`), the header block repeats the format's, panes are
+(`plantilla.xlsx_seguro.texto_seguro`), the header block repeats the format's, panes are
 frozen below the table header, and the print setup is landscape letter, fit to width,
 with the table header as print title rows.
 """
@@ -22,7 +22,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from programas.xlsx_seguro import texto_seguro
+from plantilla.xlsx_seguro import texto_seguro
 
 if TYPE_CHECKING:
     from reportes.exporters.base import Celda, Documento, Hoja

@@ -25,7 +25,7 @@ COLUMNAS_AVANCES = ["ramo_clave", "unidad_clave", "clave", "mes", "realizado", "
 @pytest.fixture
 def poa_demo(db):
     """Load fixtures/{oromapas,bisom,presidencia}_2022.xlsx into ejercicio 2022."""
-    from programas.demo import cargar_libros_demo
+    from plantilla.demo import cargar_libros_demo
 
     cargar_libros_demo()
     return Ejercicio.objects.get(anio=2022)

@@ -361,7 +361,7 @@ def test_inlines_are_shown_to_planeacion_without_model_permissions(admin_planeac
 
 
 def test_reprogramaciones_are_read_only_in_the_admin(admin_planeacion, poa, personas):
-    from programas.services import meta_reprogramar
+    from planeacion.services import meta_reprogramar
 
     meta = poa.metas_a1[0]
     registro = meta_reprogramar(

@@ -22,8 +22,8 @@ from avances.bloqueo import (
 from avances.models import Avance, TrimestreFirma
 from avances.services import CapturaRechazada, CeldaCaptura, avance_capturar
 from avances.services import avances_guardar_rejilla as guardar_rejilla
+from plantilla.importacion import ImportacionInvalida, analizar_libro, aplicar_plan
 from programas.formulas import CambioVigencia
-from programas.importacion import ImportacionInvalida, analizar_libro, aplicar_plan
 from programas.models import Meta, Programado, Reprogramacion
 from tests.fixtures_demo import fila_meta, libro_xlsx
 from tests.test_firmas import llevar_a

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from avances.models import Avance
-from programas.exportacion import exportar_hoja_captura, exportar_libro
-from programas.importacion import analizar_libro, importar_libro
+from plantilla.exportacion import exportar_hoja_captura, exportar_libro
+from plantilla.importacion import analizar_libro, importar_libro
 from programas.models import (
     Ejercicio,
     LineaPMD,

@@ -11,12 +11,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from avances.models import Avance, TrimestreFirma
-from programas.importacion import (
+from plantilla.importacion import (
     ImportacionInvalida,
     analizar_libro,
     aplicar_plan,
     importar_libro,
 )
+from plantilla.xlsx_seguro import FIRMA_OLE
 from programas.models import (
     Ejercicio,
     LineaPMD,
@@ -28,7 +29,6 @@ from programas.models import (
     Reprogramacion,
     UnidadEjecutora,
 )
-from programas.xlsx_seguro import FIRMA_OLE
 from tests.fixtures_demo import FIXTURES, a_bytes, fila_meta, leer_seed, libro_xlsx
 
 D = Decimal
@@ -629,7 +629,7 @@ def test_dtd_in_any_part_is_refused(db, parte):
 
 
 def test_texto_seguro_neutralizes_formula_text():
-    from programas.xlsx_seguro import texto_seguro
+    from plantilla.xlsx_seguro import texto_seguro
 
     libro = openpyxl.Workbook()
     ws = libro.active

@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from avances.models import Avance, TrimestreFirma
-from programas.demo import CONTRASENA_DEMO, crear_usuarios_demo
-from programas.exportacion import exportar_hoja_captura
+from plantilla.demo import CONTRASENA_DEMO, crear_usuarios_demo
+from plantilla.exportacion import exportar_hoja_captura
 from programas.models import Meta, UnidadEjecutora
 from tests.fixtures_demo import FIXTURES, a_bytes, fila_meta, leer_seed, libro_xlsx
 

@@ -6,16 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from avances.bloqueo import TrimestreBloqueado, cambios_de_vigencia
+from avances.insumos import cambios_por_meta, datos_meta, programados_por_meta, realizados_por_meta
 from avances.models import Avance, TrimestreFirma
-from programas import formulas
-from programas.models import Ejercicio, Meta, Programado, Reprogramacion
-from programas.selectors import (
-    cambios_por_meta,
-    datos_meta,
-    programados_por_meta,
-    realizados_por_meta,
-)
-from programas.services import (
+from planeacion.services import (
     ejercicio_copiar_estructura,
     linea_pmd_guardar,
     meta_guardar,
@@ -25,6 +18,8 @@ from programas.services import (
     ramo_guardar,
     unidad_guardar,
 )
+from programas import formulas
+from programas.models import Ejercicio, Meta, Programado, Reprogramacion
 
 D = Decimal
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from avances.models import Periodo, TrimestreFirma
+from planeacion.services import meta_reprogramar, metas_reexpedir, primer_mes_reprogramable
 from programas.models import Meta, Programado, Reprogramacion
-from programas.services import meta_reprogramar, metas_reexpedir, primer_mes_reprogramable
 
 D = Decimal
 
@@ -182,8 +182,8 @@ def test_responsables_are_read_only_and_scoped_for_other_roles(client, poa, pers
 
 
 def test_responsables_service_refuses_rows_of_another_ejercicio(poa, personas):
+    from planeacion.services import responsables_guardar
     from programas.models import Ejercicio
-    from programas.services import responsables_guardar
 
     otro = Ejercicio.objects.create(anio=poa.ramo_a.ejercicio.anio + 5)
     with pytest.raises(ValidationError, match="no son del ejercicio"):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from avances.models import Avance, EventoFirma, TrimestreFirma
-from programas.demo import CONTRASENA_DEMO, crear_usuarios_demo
+from plantilla.demo import CONTRASENA_DEMO, crear_usuarios_demo
 from programas.models import Meta, Programa, UnidadEjecutora
 from tests.browser.conftest import entrar
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from avances.models import Avance
-from programas.demo import CONTRASENA_DEMO, crear_usuarios_demo
+from plantilla.demo import CONTRASENA_DEMO, crear_usuarios_demo
 from tests.browser.conftest import entrar
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ downloads it; both files are read back and hold the seeds' figures."""
 
 import pytest
 
-from programas.demo import CONTRASENA_DEMO, crear_usuarios_demo
+from plantilla.demo import CONTRASENA_DEMO, crear_usuarios_demo
 from programas.models import Ramo, UnidadEjecutora
 from tests.apoyo_reportes import fila_con, libro, texto_pdf
 from tests.browser.conftest import entrar

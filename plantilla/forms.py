@@ -2,7 +2,7 @@
 
 from django import forms
 
-from programas.xlsx_seguro import ArchivoNoValido, leer_bytes, validar_xlsx
+from plantilla.xlsx_seguro import ArchivoNoValido, leer_bytes, validar_xlsx
 
 
 class _ArchivoXlsxForm(forms.Form):

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from avances.models import Avance
+from plantilla.xlsx_seguro import celda_texto
 from programas.formulas import meses_del_trimestre
 from programas.models import (
     ABREVIATURAS_MES,
@@ -35,7 +36,6 @@ from programas.models import (
     Ramo,
     UnidadEjecutora,
 )
-from programas.xlsx_seguro import celda_texto
 
 COLUMNAS_METAS = [
     "ramo_clave", "ramo_nombre", "programa_clave", "programa_nombre", "unidad_clave",

@@ -21,6 +21,7 @@ from avances.bloqueo import (
     trimestres_autorizados,
 )
 from avances.calendario import meses_cerrados
+from avances.insumos import cambios_por_meta, programados_por_meta
 from programas.models import (
     NOMBRES_MES,
     Ejercicio,
@@ -34,7 +35,6 @@ from programas.models import (
     UnidadEjecutora,
 )
 from programas.numeros import formatear_numero
-from programas.selectors import cambios_por_meta, programados_por_meta
 
 CERO = Decimal(0)
 

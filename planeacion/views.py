@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from avances.bloqueo import TrimestreBloqueado
-from programas.filters import EstructuraFilter
-from programas.forms import (
+from avances.insumos import programados_por_meta
+from planeacion.forms import (
     CopiaEjercicioForm,
     LineaPMDForm,
     MetaForm,
@@ -29,6 +29,20 @@ from programas.forms import (
     parse_cifra,
     presupuesto_inicial,
 )
+from planeacion.services import (
+    ejercicio_copia_revisar,
+    ejercicio_copiar_estructura,
+    linea_pmd_guardar,
+    meta_guardar,
+    meta_reprogramar,
+    metas_reexpedir,
+    primer_mes_reprogramable,
+    programa_guardar,
+    ramo_guardar,
+    unidad_guardar,
+)
+from planeacion.tables import MetasEstructuraTable
+from programas.filters import EstructuraFilter
 from programas.models import (
     ABREVIATURAS_MES,
     NOMBRES_MES,
@@ -50,20 +64,7 @@ from programas.scope import (
     get_unidad_para_usuario,
     metas_visibles,
 )
-from programas.selectors import arbol_estructura, ejercicio_elegido, programados_por_meta
-from programas.services import (
-    ejercicio_copia_revisar,
-    ejercicio_copiar_estructura,
-    linea_pmd_guardar,
-    meta_guardar,
-    meta_reprogramar,
-    metas_reexpedir,
-    primer_mes_reprogramable,
-    programa_guardar,
-    ramo_guardar,
-    unidad_guardar,
-)
-from programas.tables import MetasEstructuraTable
+from programas.selectors import arbol_estructura, ejercicio_elegido
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programas import views, views_responsables
+from planeacion import views, views_responsables
 
 app_name = "programas"
 

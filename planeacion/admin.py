@@ -6,13 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
-from avances.bloqueo import (
-    cambios_de_vigencia,
-    exigir_meses_abiertos,
-    exigir_vigencia_intacta,
-    trimestres_autorizados,
-)
-from poa_site.admin import (
+from avances.admin_base import (
     PoaHistoryAdmin,
     PoaInlineMixin,
     PoaModelAdmin,
@@ -20,6 +14,13 @@ from poa_site.admin import (
     bloqueo_como_error,
     exigir_mes_mensual_abierto,
 )
+from avances.bloqueo import (
+    cambios_de_vigencia,
+    exigir_meses_abiertos,
+    exigir_vigencia_intacta,
+    trimestres_autorizados,
+)
+from planeacion.services import validar_calendario
 from programas.models import (
     Asignacion,
     Ejercicio,
@@ -32,7 +33,6 @@ from programas.models import (
     Reprogramacion,
     UnidadEjecutora,
 )
-from programas.services import validar_calendario
 
 CERO = Decimal(0)
 

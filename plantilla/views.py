@@ -22,15 +22,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from avances.models import TrimestreFirma
-from programas.exportacion import (
+from plantilla.exportacion import (
     exportar_hoja_captura,
     exportar_libro,
     nombre_archivo_captura,
     nombre_archivo_libro,
 )
-from programas.forms_importacion import SubirCapturaForm, SubirLibroForm
+from plantilla.forms import SubirCapturaForm, SubirLibroForm
+from plantilla.importacion import ImportacionInvalida, Plan, analizar_libro, aplicar_plan
 from programas.formulas import trimestre_de_mes
-from programas.importacion import ImportacionInvalida, Plan, analizar_libro, aplicar_plan
 from programas.models import Ejercicio, UnidadEjecutora
 from programas.scope import alcance_de, es_planeacion, exigir_planeacion, get_unidad_para_usuario
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programas import views_importacion as views
+from plantilla import views
 
 app_name = "importacion"
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from programas.importacion import ImportacionInvalida, Plan, analizar_libro, aplicar_plan
+from plantilla.importacion import ImportacionInvalida, Plan, analizar_libro, aplicar_plan
 from programas.models import Asignacion, Programa, Ramo, UnidadEjecutora
 
 ANIO_DEMO = 2022

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from planeacion.services import responsables_guardar
 from programas.models import Ejercicio
 from programas.scope import (
     es_planeacion,
@@ -20,7 +21,6 @@ from programas.scope import (
     unidades_visibles,
 )
 from programas.selectors import ejercicio_elegido
-from programas.services import responsables_guardar
 
 FIRMA = {"ramo": "Autorizó", "programa": "Revisó", "unidad": "Elaboró"}
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from programas.importacion import ImportacionInvalida, Plan, analizar_libro, aplicar_plan
+from plantilla.importacion import ImportacionInvalida, Plan, analizar_libro, aplicar_plan
 
 MAX_CAMBIOS_LISTADOS = 200
 

@@ -7,8 +7,8 @@ nothing). Users are created only if missing; an existing user's password is neve
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programas.demo import CONTRASENA_DEMO, cargar_libros_demo, crear_usuarios_demo
-from programas.importacion import ImportacionInvalida
+from plantilla.demo import CONTRASENA_DEMO, cargar_libros_demo, crear_usuarios_demo
+from plantilla.importacion import ImportacionInvalida
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programas.exportacion import exportar_libro
+from plantilla.exportacion import exportar_libro
 from programas.models import Ejercicio
 
 

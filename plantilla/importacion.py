@@ -32,6 +32,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from avances.models import Avance
+from plantilla.xlsx_seguro import ArchivoNoValido, abrir_libro
 from programas.models import (
     ABREVIATURAS_MES,
     NOMBRES_MES,
@@ -45,7 +46,6 @@ from programas.models import (
     Reprogramacion,
     UnidadEjecutora,
 )
-from programas.xlsx_seguro import ArchivoNoValido, abrir_libro
 
 MOTIVO_IMPORTADA = "Meta autorizada original (importada)"
 RAZON_HISTORIA = "Importación de plantilla XLSX"
