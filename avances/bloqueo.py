@@ -41,7 +41,7 @@ def mapa_autorizados(
 
     With `bloquear` (inside a transaction) every sign-off row of those pairs is locked
     FOR UPDATE, so an authorization cannot commit between this check and the caller's write:
-    `avances.firmas` locks the same row before it reads the figures it signs.
+    `avances.firma` locks the same row before it reads the figures it signs.
     """
     pares = set(pares)
     resultado: dict[tuple[int, int], set[int]] = {par: set() for par in pares}

@@ -1,26 +1,21 @@
 """Reads for the capture screens: plain dataclasses built from values(), constant query count.
 
 Every figure (percentages, semáforo, quarter totals) comes from `programas.formulas`; this
-module only gathers the inputs and formats the outputs with `programas.numeros`.
+module only gathers the inputs and formats the outputs with `programas.numeros`. It holds the
+figure helpers, "Mis metas", the late unidades and a meta's history; the capture grid, which
+shares the helpers, is `avances.rejilla`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Max, QuerySet
 
-from avances.bloqueo import mapa_autorizados
-from avances.calendario import (
-    fechas_limite,
-    hoy,
-    mes_corte,
-    meses_cerrados,
-    ultimo_mes_capturable,
-)
+from avances.calendario import fechas_limite, hoy, mes_corte, ultimo_mes_capturable
 from avances.insumos import cambios_por_meta, datos_meta, umbrales_de
 from avances.models import Avance, TrimestreFirma
 from programas import formulas
@@ -121,249 +116,7 @@ def _figura_mes(calculo_mes: formulas.CalculoMes, *, sentido, vencido, umbrales)
     return _figura(calculo_mes.porcentaje, formulas.semaforo(c, umbrales))
 
 
-# --- Capture grid ------------------------------------------------------------------------
-
-
-@dataclass
-class MesRejilla:
-    numero: int
-    nombre: str
-    abreviatura: str
-    editable: bool
-    motivo: str = ""
-
-
-@dataclass
-class CeldaRejilla:
-    mes: int
-    programado: Decimal | None
-    realizado: Decimal | None
-    observaciones: str
-    version: int
-    editable: bool
-    motivo: str
-    porcentaje: Figura
-    vencido: bool = False  # the month has ended: a blank R with P > 0 is "sin captura"
-    actualizado_por: str = ""
-    actualizado_en: datetime | None = None
-    entrada: object = None  # the bound form cell, set by the view for editable cells
-
-    @property
-    def abreviatura(self) -> str:
-        return ABREVIATURAS_MES[self.mes - 1]
-
-    @property
-    def texto_programado(self) -> str:
-        return "" if self.programado is None else formatear_numero(self.programado)
-
-    @property
-    def texto_realizado(self) -> str:
-        return "" if self.realizado is None else formatear_numero(self.realizado)
-
-
-@dataclass
-class FilaRejilla:
-    meta_id: int
-    clave: str
-    descripcion: str
-    unidad_medida: str
-    meta_anual: Decimal
-    tipo_acumulacion: str
-    sentido: str
-    mes_inicio: int
-    celdas: list[CeldaRejilla]
-    programado_trimestre: str
-    realizado_trimestre: str
-    trimestre: Figura
-    requiere_justificacion: bool
-    tiene_observaciones: bool
-
-    @property
-    def tipo_etiqueta(self) -> str:
-        return Meta.TipoAcumulacion(self.tipo_acumulacion).label.lower()
-
-    @property
-    def texto_meta_anual(self) -> str:
-        return formatear_numero(self.meta_anual)
-
-    @property
-    def falta_justificacion(self) -> bool:
-        return self.requiere_justificacion and not self.tiene_observaciones
-
-
-@dataclass
-class GrupoRejilla:
-    programa_id: int
-    clave: str
-    nombre: str
-    autorizado: bool
-    filas: list[FilaRejilla] = field(default_factory=list)
-    enlaces: dict[str, str] = field(default_factory=dict)  # set by the view
-
-
-@dataclass
-class Rejilla:
-    unidad: UnidadEjecutora
-    ejercicio: Ejercicio
-    trimestre: int
-    meses: list[MesRejilla]
-    grupos: list[GrupoRejilla]
-    puede_capturar: bool
-    fecha_limite: date
-    fecha_limite_configurada: bool
-    umbrales: formulas.Umbrales
-
-    @property
-    def nombre_trimestre(self) -> str:
-        return NOMBRES_TRIMESTRE[self.trimestre]
-
-    @property
-    def filas(self) -> list[FilaRejilla]:
-        return [f for g in self.grupos for f in g.filas]
-
-    @property
-    def editable(self) -> bool:
-        return any(c.editable for f in self.filas for c in f.celdas)
-
-    @property
-    def faltan_justificaciones(self) -> list[FilaRejilla]:
-        return [f for f in self.filas if f.falta_justificacion]
-
-    def celdas_editables(self) -> list[dict]:
-        return [
-            {
-                "meta_id": f.meta_id,
-                "mes": c.mes,
-                "realizado": c.realizado,
-                "observaciones": c.observaciones,
-                "version": c.version,
-            }
-            for f in self.filas
-            for c in f.celdas
-            if c.editable
-        ]
-
-
-def rejilla_captura(
-    *, unidad: UnidadEjecutora, trimestre: int, puede_capturar: bool, dia: date | None = None
-) -> Rejilla:
-    """Build the capture grid of one unidad and quarter (constant number of queries)."""
-    dia = dia or hoy()
-    ejercicio = unidad.ramo.ejercicio
-    umbrales = umbrales_de(ejercicio)
-    meses_t = formulas.meses_del_trimestre(trimestre)
-    ultimo = ultimo_mes_capturable(ejercicio.anio, dia)
-    corte = mes_corte(ejercicio.anio, dia)
-    cerrados = meses_cerrados(ejercicio.pk)
-
-    metas = list(
-        Meta.objects.filter(unidad=unidad)
-        .order_by("programa__clave", "orden", "clave", "id")
-        .values(*_CAMPOS_META)
-    )
-    ids = [m["id"] for m in metas]
-    programados = _programados(ids)
-    cambios = cambios_por_meta(ids)
-    avances = defaultdict(dict)
-    for a in Avance.objects.filter(meta_id__in=ids).values(
-        "meta_id",
-        "mes",
-        "realizado",
-        "observaciones",
-        "version",
-        "actualizado_en",
-        "actualizado_por__username",
-        "actualizado_por__first_name",
-        "actualizado_por__last_name",
-    ):
-        avances[a["meta_id"]][a["mes"]] = a
-    autorizados = mapa_autorizados({(m["programa_id"], unidad.pk) for m in metas})
-    limites = fechas_limite(ejercicio)
-
-    meses = []
-    for mes in meses_t:
-        motivo = ""
-        if mes > ultimo:
-            motivo = "Mes futuro"
-        elif mes in cerrados:
-            motivo = "Periodo cerrado"
-        elif not puede_capturar:
-            motivo = "Solo lectura"
-        meses.append(
-            MesRejilla(mes, NOMBRES_MES[mes - 1], ABREVIATURAS_MES[mes - 1], not motivo, motivo)
-        )
-
-    grupos: dict[int, GrupoRejilla] = {}
-    for meta in metas:
-        bloqueado = trimestre in autorizados.get((meta["programa_id"], unidad.pk), set())
-        grupo = grupos.get(meta["programa_id"])
-        if grupo is None:
-            grupo = grupos[meta["programa_id"]] = GrupoRejilla(
-                meta["programa_id"], meta["programa__clave"], meta["programa__nombre"], bloqueado
-            )
-        p_meta = programados.get(meta["id"], {})
-        a_meta = avances.get(meta["id"], {})
-        r_meta = {mes: a["realizado"] for mes, a in a_meta.items() if a["realizado"] is not None}
-        calculo = _calcular(
-            meta, p_meta, r_meta, cambios.get(meta["id"], []),
-            trimestre=trimestre, mes_corte=corte, umbrales=umbrales,
-        )  # fmt: skip
-        celdas = []
-        for info in meses:
-            a = a_meta.get(info.numero, {})
-            motivo = "Trimestre autorizado" if bloqueado else info.motivo
-            celdas.append(
-                CeldaRejilla(
-                    mes=info.numero,
-                    programado=p_meta.get(info.numero),
-                    realizado=a.get("realizado"),
-                    observaciones=a.get("observaciones", ""),
-                    version=a.get("version", 0),
-                    editable=not motivo,
-                    motivo=motivo,
-                    porcentaje=_figura_mes(
-                        calculo.meses[info.numero - 1],
-                        sentido=meta["sentido"],
-                        vencido=info.numero <= corte,
-                        umbrales=umbrales,
-                    ),
-                    vencido=info.numero <= corte,
-                    actualizado_por=_nombre(a, "actualizado_por__") if a else "",
-                    actualizado_en=a.get("actualizado_en"),
-                )
-            )
-        grupo.filas.append(
-            FilaRejilla(
-                meta_id=meta["id"],
-                clave=meta["clave"],
-                descripcion=meta["descripcion"],
-                unidad_medida=meta["unidad_medida"],
-                meta_anual=calculo.vigencia.meta_anual,
-                tipo_acumulacion=meta["tipo_acumulacion"],
-                sentido=meta["sentido"],
-                mes_inicio=calculo.vigencia.mes_inicio,
-                celdas=celdas,
-                programado_trimestre=_texto_numero(calculo.programado_trimestre),
-                realizado_trimestre=_texto_numero(calculo.realizado_trimestre),
-                trimestre=_figura(calculo.porcentaje_trimestral, calculo.semaforo),
-                requiere_justificacion=calculo.requiere_justificacion,
-                tiene_observaciones=any(
-                    (a_meta.get(m) or {}).get("observaciones") for m in meses_t
-                ),
-            )
-        )
-    fecha, configurada = limites[trimestre]
-    return Rejilla(
-        unidad=unidad,
-        ejercicio=ejercicio,
-        trimestre=trimestre,
-        meses=meses,
-        grupos=list(grupos.values()),
-        puede_capturar=puede_capturar,
-        fecha_limite=fecha,
-        fecha_limite_configurada=configurada,
-        umbrales=umbrales,
-    )
+# --- Shared reads and formatting (also used by `avances.rejilla`) --------------------------
 
 
 def _programados(meta_ids) -> dict[int, dict[int, Decimal]]:
@@ -424,15 +177,7 @@ def metas_inicio(
     ids = [m["id"] for m in filas_meta]
     programados = _programados(ids)
     cambios = cambios_por_meta(ids)
-    realizados: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    observadas: set[int] = set()
-    for meta_id, mes, realizado, observaciones in Avance.objects.filter(
-        meta_id__in=ids
-    ).values_list("meta_id", "mes", "realizado", "observaciones"):
-        if realizado is not None:
-            realizados[meta_id][mes] = realizado
-        if observaciones and mes in meses_t:
-            observadas.add(meta_id)
+    realizados, observadas = _realizados_y_observadas(ids, meses_t)
     filas = []
     for meta in filas_meta:
         p_meta = programados.get(meta["id"], {})
@@ -444,16 +189,7 @@ def metas_inicio(
         color = calculo.semaforo.value
         if semaforo and color != semaforo:
             continue
-        vencidos = [m for m in meses_t if m <= ultimo and (p_meta.get(m) or 0) > 0]
-        faltan = [m for m in vencidos if m not in r_meta]
-        if not vencidos:
-            estado = ("sin_programa", "Sin meses por capturar")
-        elif not faltan:
-            estado = ("completa", "Completa")
-        elif len(faltan) == len(vencidos):
-            estado = ("pendiente", "Sin captura")
-        else:
-            estado = ("parcial", f"Faltan {len(faltan)} de {len(vencidos)} meses")
+        estado = _estado_captura(meses_t, ultimo, p_meta, r_meta)
         filas.append(
             {
                 "meta_id": meta["id"],
@@ -483,6 +219,33 @@ def metas_inicio(
             }
         )
     return filas
+
+
+def _realizados_y_observadas(meta_ids, meses_t) -> tuple[dict[int, dict[int, Decimal]], set[int]]:
+    """The captured R of the metas per month, and the metas with observaciones this quarter."""
+    realizados: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    observadas: set[int] = set()
+    for meta_id, mes, realizado, observaciones in Avance.objects.filter(
+        meta_id__in=meta_ids
+    ).values_list("meta_id", "mes", "realizado", "observaciones"):
+        if realizado is not None:
+            realizados[meta_id][mes] = realizado
+        if observaciones and mes in meses_t:
+            observadas.add(meta_id)
+    return realizados, observadas
+
+
+def _estado_captura(meses_t, ultimo: int, p_meta, r_meta) -> tuple[str, str]:
+    """(code, label) of a meta's capture this quarter: months already due with P > 0."""
+    vencidos = [m for m in meses_t if m <= ultimo and (p_meta.get(m) or 0) > 0]
+    faltan = [m for m in vencidos if m not in r_meta]
+    if not vencidos:
+        return ("sin_programa", "Sin meses por capturar")
+    if not faltan:
+        return ("completa", "Completa")
+    if len(faltan) == len(vencidos):
+        return ("pendiente", "Sin captura")
+    return ("parcial", f"Faltan {len(faltan)} de {len(vencidos)} meses")
 
 
 @dataclass

@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 from django.db.models import Q
 
-from avances import firmas
 from avances.calendario import ultimo_mes_capturable
+from avances.firma import faltantes_por_par
+from avances.firma.faltantes import _cargar_metas
 from avances.insumos import umbrales_de
 from avances.models import EventoFirma, TrimestreFirma
 from programas import formulas
@@ -120,7 +121,7 @@ def bandeja(usuario, ejercicio: Ejercicio, *, dia: date | None = None) -> Bandej
         ]
         for q in trimestres:
             del_trimestre = [r for r in reportes if r.trimestre == q]
-            faltantes = firmas.faltantes_por_par(
+            faltantes = faltantes_por_par(
                 [(r.programa_id, r.unidad_id) for r in del_trimestre],
                 ejercicio=ejercicio,
                 trimestre=q,
@@ -216,7 +217,7 @@ def resumen(programa: Programa, unidad: UnidadEjecutora, trimestre: int) -> list
     """The figures a reviewer signs: per meta, P/R of the quarter's months and its percentages."""
     ejercicio = programa.ramo.ejercicio
     umbrales = umbrales_de(ejercicio)
-    metas = firmas._cargar_metas([(programa.pk, unidad.pk)])[(programa.pk, unidad.pk)]
+    metas = _cargar_metas([(programa.pk, unidad.pk)])[(programa.pk, unidad.pk)]
     textos = {
         pk: (descripcion, medida)
         for pk, descripcion, medida in Meta.objects.filter(

@@ -223,11 +223,31 @@ def avances_guardar_rejilla(
 
 @transaction.atomic
 def _guardar(*, unidad, celdas: list[CeldaCaptura], usuario, dia) -> ResultadoCaptura:
+    """Read, check, classify and write the cells, in this order, inside one transaction."""
     resultado = ResultadoCaptura()
     if not celdas:
         return resultado
     ejercicio = unidad.ramo.ejercicio
-    # One read for the metas and their stored cells of the months being saved.
+    metas, actuales = _metas_y_actuales(unidad, celdas)
+    _exigir_celdas_validas(celdas, ejercicio=ejercicio, metas=metas, usuario=usuario, dia=dia)
+    crear, actualizar = _clasificar(celdas, actuales, resultado)
+    ahora = timezone.now()
+    usuario_id = getattr(usuario, "pk", None)
+    historia_actualizados = _actualizar(actualizar, usuario_id, ahora, resultado)
+    nuevos = _crear(crear, usuario_id, resultado)
+    if historia_actualizados:
+        Avance.history.bulk_history_create(
+            historia_actualizados, update=True, default_user=usuario, default_date=ahora
+        )
+    if nuevos:
+        Avance.history.bulk_history_create(nuevos, default_user=usuario, default_date=ahora)
+    resultado.actualizados = len(historia_actualizados)
+    resultado.creados = len(nuevos)
+    return resultado
+
+
+def _metas_y_actuales(unidad, celdas: list[CeldaCaptura]) -> tuple[dict[int, Meta], dict]:
+    """One read for the unidad's metas and their stored cells of the months being saved."""
     metas: dict[int, Meta] = {}
     actuales: dict[Clave, dict] = {}
     meses = {c.mes for c in celdas}
@@ -248,13 +268,17 @@ def _guardar(*, unidad, celdas: list[CeldaCaptura], usuario, dia) -> ResultadoCa
                 "id": avance_id, "realizado": realizado, "observaciones": observaciones,
                 "version": version,
             }  # fmt: skip
+    return metas, actuales
+
+
+def _exigir_celdas_validas(celdas, *, ejercicio, metas, usuario, dia) -> None:
+    """Refuse the whole save, with a reason per cell, if any cell may not be stored."""
     cerrados = meses_cerrados(ejercicio.pk)
     ultimo = ultimo_mes_capturable(ejercicio.anio, dia)
     # Locked: an authorization cannot slip in between this check and the write below.
     autorizados = mapa_autorizados(
         {(m.programa_id, m.unidad_id) for m in metas.values()}, bloquear=True
     )
-
     errores: dict[Clave, str] = {}
     vistas: set[Clave] = set()
     for celda in celdas:
@@ -267,6 +291,14 @@ def _guardar(*, unidad, celdas: list[CeldaCaptura], usuario, dia) -> ResultadoCa
     if errores:
         raise CapturaRechazada(errores=errores)
 
+
+def _clasificar(
+    celdas, actuales, resultado: ResultadoCaptura
+) -> tuple[list[CeldaCaptura], list[tuple[int, CeldaCaptura]]]:
+    """Split the cells into new rows and rows to update, counting those that did not change.
+
+    Raises _CarreraPerdida when a cell's stored version is not the one the user loaded.
+    """
     crear: list[CeldaCaptura] = []
     actualizar: list[tuple[int, CeldaCaptura]] = []
     conflictivas: list[Clave] = []
@@ -290,9 +322,13 @@ def _guardar(*, unidad, celdas: list[CeldaCaptura], usuario, dia) -> ResultadoCa
             actualizar.append((actual["id"], celda))
     if conflictivas:
         raise _CarreraPerdida(conflictivas)
+    return crear, actualizar
 
-    ahora = timezone.now()
-    usuario_id = getattr(usuario, "pk", None)
+
+def _actualizar(
+    actualizar: list[tuple[int, CeldaCaptura]], usuario_id, ahora, resultado: ResultadoCaptura
+) -> list[Avance]:
+    """Conditional UPDATEs in batches; return the rows for the history (not yet written)."""
     historia_actualizados: list[Avance] = []
     for inicio in range(0, len(actualizar), _LOTE_UPDATE):
         lote = actualizar[inicio : inicio + _LOTE_UPDATE]
@@ -339,7 +375,11 @@ def _guardar(*, unidad, celdas: list[CeldaCaptura], usuario, dia) -> ResultadoCa
                 )
             )
             resultado.versiones[c.clave] = c.version_esperada + 1
+    return historia_actualizados
 
+
+def _crear(crear: list[CeldaCaptura], usuario_id, resultado: ResultadoCaptura) -> list[Avance]:
+    """One INSERT for the new cells (a concurrent insert makes it fail on the unique key)."""
     nuevos = Avance.objects.bulk_create(
         [
             Avance(
@@ -355,16 +395,7 @@ def _guardar(*, unidad, celdas: list[CeldaCaptura], usuario, dia) -> ResultadoCa
     )
     for avance in nuevos:
         resultado.versiones[(avance.meta_id, avance.mes)] = 1
-
-    if historia_actualizados:
-        Avance.history.bulk_history_create(
-            historia_actualizados, update=True, default_user=usuario, default_date=ahora
-        )
-    if nuevos:
-        Avance.history.bulk_history_create(nuevos, default_user=usuario, default_date=ahora)
-    resultado.actualizados = len(historia_actualizados)
-    resultado.creados = len(nuevos)
-    return resultado
+    return nuevos
 
 
 def _error_de_celda(celda, *, metas, cerrados, ultimo, autorizados, usuario, vistas) -> str | None:

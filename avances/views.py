@@ -25,6 +25,7 @@ from avances.forms import (
     RejillaCapturaForm,
     UsuarioNuevoForm,
 )
+from avances.rejilla import rejilla_captura
 from avances.tables import AsignacionesTable, MetasTable
 from programas import formulas
 from programas.models import NOMBRES_MES, Asignacion, Ejercicio
@@ -150,7 +151,7 @@ def captura(request, unidad_id: int, trimestre: int):
     puede = puede_capturar(request.user, unidad.pk)
     if request.method == "POST" and not puede:
         raise PermissionDenied("Solo los capturistas de la unidad pueden guardar avances.")
-    rejilla = selectors.rejilla_captura(unidad=unidad, trimestre=trimestre, puede_capturar=puede)
+    rejilla = rejilla_captura(unidad=unidad, trimestre=trimestre, puede_capturar=puede)
     form = RejillaCapturaForm(
         rejilla.celdas_editables(), data=request.POST if request.method == "POST" else None
     )

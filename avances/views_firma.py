@@ -11,9 +11,22 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from avances import firmas, selectors_firma
+from avances import selectors_firma
+from avances.firma import (
+    NOMBRES_TRIMESTRE,
+    REGLAS,
+    FirmaNoPermitida,
+    FirmaRechazada,
+    FirmaRepetida,
+    acciones_posibles,
+    ejecutar_accion,
+    faltantes_para_enviar,
+    firmantes,
+    normalizar_codigo,
+    verificar_codigo,
+)
 from avances.models import EventoFirma, TrimestreFirma
-from programas.models import Ejercicio, Programa, Ramo, UnidadEjecutora
+from programas.models import NOMBRES_MES, Ejercicio, Programa, Ramo, UnidadEjecutora
 from programas.scope import exigir_planeacion, metas_visibles
 from programas.selectors import ejercicio_elegido
 
@@ -84,9 +97,9 @@ def panel(request, programa_id: int, unidad_id: int, trimestre: int):
         programa=programa, unidad=unidad, trimestre=trimestre
     ).first()
     estado = firma.estado if firma else TrimestreFirma.Estado.BORRADOR
-    acciones = firmas.acciones_posibles(request.user, estado, programa=programa, unidad=unidad)
+    acciones = acciones_posibles(request.user, estado, programa=programa, unidad=unidad)
     faltantes = (
-        firmas.faltantes_para_enviar(programa=programa, unidad=unidad, trimestre=trimestre)
+        faltantes_para_enviar(programa=programa, unidad=unidad, trimestre=trimestre)
         if estado == TrimestreFirma.Estado.BORRADOR
         else []
     )
@@ -95,7 +108,7 @@ def panel(request, programa_id: int, unidad_id: int, trimestre: int):
         "ramo": programa.ramo,
         "unidad": unidad,
         "trimestre": trimestre,
-        "nombre_trimestre": firmas.NOMBRES_TRIMESTRE[trimestre],
+        "nombre_trimestre": NOMBRES_TRIMESTRE[trimestre],
         "firma": firma,
         "estado": estado,
         "estado_display": TrimestreFirma.Estado(estado).label,
@@ -105,9 +118,9 @@ def panel(request, programa_id: int, unidad_id: int, trimestre: int):
         else [],
         "faltantes": faltantes,
         "acciones": [(a, ETIQUETAS_ACCION[a]) for a in acciones],
-        "firmantes": firmas.firmantes(programa, unidad, trimestre),
+        "firmantes": firmantes(programa, unidad, trimestre),
         "filas": selectors_firma.resumen(programa, unidad, trimestre),
-        "meses": [firmas.NOMBRES_MES[m - 1] for m in range(3 * trimestre - 2, 3 * trimestre + 1)],
+        "meses": [NOMBRES_MES[m - 1] for m in range(3 * trimestre - 2, 3 * trimestre + 1)],
         "url_pdf": url_pdf(programa.pk, unidad.pk, trimestre, programa.ramo.ejercicio.anio),
         "url_captura": _url_captura(unidad.pk, trimestre),
         "url_verificar": reverse("firmas:verificar", args=[firma.codigo_verificacion])
@@ -137,11 +150,11 @@ def accion(request, programa_id: int, unidad_id: int, trimestre: int):
         destino, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         destino = panel_url
-    if nombre not in firmas.REGLAS:
+    if nombre not in REGLAS:
         messages.error(request, "Acción desconocida; no se registró nada.")
         return HttpResponseRedirect(panel_url)
     try:
-        firma = firmas.ejecutar_accion(
+        firma = ejecutar_accion(
             nombre,
             programa=programa,
             unidad=unidad,
@@ -150,12 +163,12 @@ def accion(request, programa_id: int, unidad_id: int, trimestre: int):
             comentario=request.POST.get("comentario", ""),
             version=int(version) if version.isdigit() else None,
         )
-    except firmas.FirmaNoPermitida as exc:
+    except FirmaNoPermitida as exc:
         raise PermissionDenied(exc.mensaje) from exc
-    except firmas.FirmaRepetida as exc:
+    except FirmaRepetida as exc:
         messages.warning(request, exc.mensaje)
         return HttpResponseRedirect(destino)
-    except firmas.FirmaRechazada as exc:
+    except FirmaRechazada as exc:
         messages.error(request, exc.mensaje)
         for faltante in exc.faltantes[:20]:
             messages.error(request, faltante)
@@ -202,10 +215,10 @@ def tablero(request):
 
 def verificar(request, codigo: str):
     """Public check of a signed report's code: no login, only what the printed report shows."""
-    normalizado = firmas.normalizar_codigo(codigo)
+    normalizado = normalizar_codigo(codigo)
     if normalizado and normalizado != codigo:
         return redirect("firmas:verificar", codigo=normalizado)
-    resultado = firmas.verificar_codigo(codigo)
+    resultado = verificar_codigo(codigo)
     status = 200 if resultado else 404
     return render(
         request,
@@ -217,7 +230,7 @@ def verificar(request, codigo: str):
 
 def verificar_inicio(request):
     """A form to type the code printed on the report."""
-    codigo = firmas.normalizar_codigo(request.GET.get("codigo", ""))
+    codigo = normalizar_codigo(request.GET.get("codigo", ""))
     if codigo:
         return redirect("firmas:verificar", codigo=codigo)
     return render(request, "avances/firma_verificar.html", {"resultado": None, "codigo": ""})

@@ -43,7 +43,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from programas.models import UnidadEjecutora  # noqa: E402
-from reportes.exporters import EXPORTADORES, Parametros  # noqa: E402
+from reportes.formatos import EXPORTADORES, Parametros  # noqa: E402
 from reportes.xlsx import renderizar_xlsx  # noqa: E402
 from tests.apoyo_reportes import poa_sintetico  # noqa: E402
 

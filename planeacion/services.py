@@ -1,4 +1,6 @@
-"""Planning writes: metas with their calendarización, reprogramación, re-issue and year copy.
+"""Planning writes of metas: calendarización, edit, reprogramación and re-issue.
+
+Catalogs of the structure are in planeacion.catalogos and the year copy in planeacion.copia.
 
 Every write validates first, runs in one transaction, checks the lock of authorized quarters
 (avances.bloqueo) and saves tracked models one by one so django-simple-history records them.
@@ -7,7 +9,6 @@ Every write validates first, runs in one transaction, checks the lock of authori
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -24,10 +25,7 @@ from avances.calendario import meses_cerrados
 from avances.insumos import cambios_por_meta, programados_por_meta
 from programas.models import (
     NOMBRES_MES,
-    Ejercicio,
-    LineaPMD,
     Meta,
-    Presupuesto,
     Programa,
     Programado,
     Ramo,
@@ -189,6 +187,40 @@ def _cambio(registro: Reprogramacion):
     )
 
 
+def _planes_reexpedicion(
+    metas: list[Meta],
+    *,
+    mes_desde: int,
+    nuevos: Mapping[int, tuple[Decimal, Mapping[int, Decimal]]],
+    anteriores: Mapping[int, list[Decimal]],
+) -> list[tuple[Meta, Decimal, list[Decimal], list[Decimal]]]:
+    """(meta, new meta anual, old months, new months) of each meta, every calendar validated.
+
+    Months from `mes_desde` on take the new values (0 when left out); the errors of all the
+    metas are raised together, one line per meta.
+    """
+    errores = []
+    planes = []
+    for meta in metas:
+        meta_anual, meses = nuevos[meta.pk]
+        anterior = anteriores[meta.pk]
+        nuevo = list(anterior)
+        for mes in range(mes_desde, 13):
+            nuevo[mes - 1] = meses.get(mes, CERO)
+        try:
+            validar_calendario(
+                meta_anual=meta_anual, programados=nuevo, mes_inicio=mes_desde,
+                tipo=meta.tipo_acumulacion,
+            )  # fmt: skip
+        except ValidationError as exc:
+            errores.append(f"Meta {meta.clave}: {exc.messages[0]}")
+            continue
+        planes.append((meta, meta_anual, anterior, nuevo))
+    if errores:
+        raise ValidationError(errores)
+    return planes
+
+
 @transaction.atomic
 def metas_reexpedir(
     *,
@@ -216,27 +248,10 @@ def metas_reexpedir(
         exigir_desde_mes_abierto(ejercicio_id=ejercicio_id, mes_desde=mes_desde, que="reexpida")
     anteriores = programados_por_meta(ids)
     todos_cambios = cambios_por_meta(ids)
-    errores = []
-    planes = []
-    for meta in metas:
-        meta_anual, meses = nuevos[meta.pk]
-        anterior = anteriores[meta.pk]
-        nuevo = list(anterior)
-        for mes in range(mes_desde, 13):
-            nuevo[mes - 1] = meses.get(mes, CERO)
-        try:
-            validar_calendario(
-                meta_anual=meta_anual, programados=nuevo, mes_inicio=mes_desde,
-                tipo=meta.tipo_acumulacion,
-            )  # fmt: skip
-        except ValidationError as exc:
-            errores.append(f"Meta {meta.clave}: {exc.messages[0]}")
-            continue
-        planes.append((meta, meta_anual, anterior, nuevo))
-    if errores:
-        raise ValidationError(errores)
     registros = []
-    for meta, meta_anual, anterior, nuevo in planes:
+    for meta, meta_anual, anterior, nuevo in _planes_reexpedicion(
+        metas, mes_desde=mes_desde, nuevos=nuevos, anteriores=anteriores
+    ):
         cambiados = [mes for mes in range(1, 13) if nuevo[mes - 1] != anterior[mes - 1]]
         accion = "reexpedir la meta"
         exigir_meses_abiertos(meta=meta, meses=cambiados, accion=accion, usuario=usuario)
@@ -272,121 +287,6 @@ def metas_reexpedir(
             _guardar_programados(meta, nuevo, meses=cambiados, usuario=usuario)
         registros.append(registro)
     return registros
-
-
-@dataclass(frozen=True)
-class ResumenCopia:
-    """What a year copy would create (shown before Planeación confirms it)."""
-
-    origen: int
-    destino: int
-    ramos: int
-    programas: int
-    unidades: int
-    metas: int
-    lineas_pmd: int
-    capitulos: int
-    reexpedidas: int  # metas with mes_inicio > 1: they start the new year whole in January
-
-
-def ejercicio_copia_revisar(*, origen: Ejercicio, anio_destino: int) -> ResumenCopia:
-    """Validate a year copy without writing, and count what it would create."""
-    if anio_destino == origen.anio:
-        raise ValidationError("El ejercicio destino debe ser distinto del de origen.")
-    if Ramo.objects.filter(ejercicio__anio=anio_destino).exists():
-        raise ValidationError(
-            f"El ejercicio {anio_destino} ya tiene ramos: la copia solo se hace sobre un "
-            "ejercicio vacío."
-        )
-    metas = Meta.objects.filter(unidad__ramo__ejercicio=origen)
-    if not metas.exists() and not Ramo.objects.filter(ejercicio=origen).exists():
-        raise ValidationError(f"El ejercicio {origen.anio} no tiene estructura que copiar.")
-    return ResumenCopia(
-        origen=origen.anio,
-        destino=anio_destino,
-        ramos=Ramo.objects.filter(ejercicio=origen).count(),
-        programas=Programa.objects.filter(ramo__ejercicio=origen).count(),
-        unidades=UnidadEjecutora.objects.filter(ramo__ejercicio=origen).count(),
-        metas=metas.count(),
-        lineas_pmd=LineaPMD.objects.filter(ejercicio=origen).count(),
-        capitulos=Presupuesto.objects.filter(programa__ramo__ejercicio=origen).count(),
-        reexpedidas=metas.filter(mes_inicio__gt=1).count(),
-    )
-
-
-@transaction.atomic
-def ejercicio_copiar_estructura(*, origen: Ejercicio, anio_destino: int, usuario) -> Ejercicio:
-    """Start ejercicio N+1 from N: structure, responsables, líneas PMD, metas and their
-    calendarización, budget authorized; no avances, reprogramaciones nor signatures."""
-    ejercicio_copia_revisar(origen=origen, anio_destino=anio_destino)
-    destino, _ = Ejercicio.objects.get_or_create(
-        anio=anio_destino,
-        defaults={
-            "verde_min": origen.verde_min,
-            "verde_max": origen.verde_max,
-            "amarillo_min": origen.amarillo_min,
-            "amarillo_max": origen.amarillo_max,
-        },
-    )
-    # The destination may already hold líneas del PMD (a new plan loaded first): keep them.
-    existentes = {linea.codigo: linea for linea in LineaPMD.objects.filter(ejercicio=destino)}
-    lineas = {}
-    for linea in LineaPMD.objects.filter(ejercicio=origen):
-        lineas[linea.pk] = existentes.get(linea.codigo) or LineaPMD.objects.create(
-            ejercicio=destino, codigo=linea.codigo, nombre=linea.nombre
-        )
-    programas: dict[int, Programa] = {}
-    unidades: dict[int, UnidadEjecutora] = {}
-    for ramo in Ramo.objects.filter(ejercicio=origen):
-        nuevo_ramo = Ramo.objects.create(
-            ejercicio=destino, clave=ramo.clave, nombre=ramo.nombre,
-            responsable_nombre=ramo.responsable_nombre, responsable_cargo=ramo.responsable_cargo,
-        )  # fmt: skip
-        for programa in ramo.programas.all():
-            copia = Programa.objects.create(
-                ramo=nuevo_ramo, clave=programa.clave, nombre=programa.nombre,
-                finalidad=programa.finalidad, funcion=programa.funcion,
-                subfuncion=programa.subfuncion, eje=programa.eje, fin=programa.fin,
-                proposito=programa.proposito, responsable_nombre=programa.responsable_nombre,
-                responsable_cargo=programa.responsable_cargo,
-            )  # fmt: skip
-            programas[programa.pk] = copia
-            for capitulo in programa.presupuesto.all():
-                Presupuesto.objects.create(
-                    programa=copia, capitulo=capitulo.capitulo,
-                    descripcion=capitulo.descripcion, autorizado=capitulo.autorizado,
-                )  # fmt: skip
-        for unidad in ramo.unidades.all():
-            unidades[unidad.pk] = UnidadEjecutora.objects.create(
-                ramo=nuevo_ramo, clave=unidad.clave, nombre=unidad.nombre,
-                responsable_nombre=unidad.responsable_nombre,
-                responsable_cargo=unidad.responsable_cargo,
-            )  # fmt: skip
-    metas = list(Meta.objects.filter(unidad__ramo__ejercicio=origen).prefetch_related("lineas_pmd"))
-    calendarios = programados_por_meta([m.pk for m in metas])
-    for meta in metas:
-        copia = Meta(
-            programa=programas[meta.programa_id], unidad=unidades[meta.unidad_id],
-            clave=meta.clave, grupo=meta.grupo, descripcion=meta.descripcion,
-            unidad_medida=meta.unidad_medida, meta_anual=meta.meta_anual, mes_inicio=1,
-            tipo_acumulacion=meta.tipo_acumulacion, sentido=meta.sentido,
-            nivel_mir=meta.nivel_mir, orden=meta.orden,
-        )  # fmt: skip
-        copia._history_user = usuario
-        copia.save()
-        copia.lineas_pmd.set([lineas[linea.pk] for linea in meta.lineas_pmd.all()])
-        valores = list(calendarios[meta.pk])
-        if meta.mes_inicio > 1:
-            # A re-issued meta starts the new year whole: its months before the re-issue held
-            # the old POA, so the meta in force is spread over the months it had from then.
-            for mes in range(1, meta.mes_inicio):
-                valores[mes - 1] = CERO
-        with escritura_verificada():  # a brand-new ejercicio has no signed quarter
-            for mes, valor in enumerate(valores, start=1):
-                programado = Programado(meta=copia, mes=mes, valor=valor)
-                programado._history_user = usuario
-                programado.save()
-    return destino
 
 
 # Fields of a meta that `meta_guardar` takes from `datos` (programa, unidad and lineas_pmd too).
@@ -468,207 +368,3 @@ def meta_guardar(
     if lineas is not None:
         meta.lineas_pmd.set(lineas)
     return meta
-
-
-# --- Catalogs of the structure -----------------------------------------------------------------
-
-CAMPOS_RESPONSABLE = ("responsable_nombre", "responsable_cargo")
-CAMPOS_PROGRAMA = (
-    "clave", "nombre", "finalidad", "funcion", "subfuncion", "eje", "fin", "proposito",
-    *CAMPOS_RESPONSABLE,
-)  # fmt: skip
-CAMPOS_PRESUPUESTO = (
-    "descripcion", "autorizado", "modificado",
-    "devengado_t1", "devengado_t2", "devengado_t3", "devengado_t4",
-)  # fmt: skip
-
-
-def _asignar(objeto, datos: Mapping[str, object], campos: Iterable[str]) -> None:
-    desconocidos = set(datos) - set(campos) - {"ramo"}
-    if desconocidos:
-        raise ValueError(f"Campos desconocidos: {sorted(desconocidos)}")
-    for campo in campos:
-        if campo in datos:
-            valor = datos[campo]
-            setattr(objeto, campo, valor.strip() if isinstance(valor, str) else valor)
-
-
-def _exigir_clave(objeto, campo: str = "clave") -> None:
-    if not getattr(objeto, campo):
-        raise ValidationError("Escriba la clave." if campo == "clave" else "Escriba el código.")
-
-
-def _cambiar_ramo(objeto, ramo: Ramo | None, nombre: str) -> None:
-    """Set the ramo of a programa/unidad; one with metas cannot leave its ramo or ejercicio."""
-    if ramo is None:
-        if objeto.pk is None:
-            raise ValidationError(f"Elija el ramo {nombre}.")
-        return
-    if objeto.pk is not None and ramo.pk != objeto.ramo_id:
-        if objeto.metas.exists():
-            raise ValidationError(
-                f"No se puede cambiar de ramo {nombre} que ya tiene metas: sus metas deben ser "
-                "del mismo ramo que su programa y su unidad."
-            )
-        if ramo.ejercicio_id != objeto.ramo.ejercicio_id:
-            raise ValidationError("No se puede mover a un ramo de otro ejercicio.")
-    objeto.ramo = ramo
-
-
-@transaction.atomic
-def ramo_guardar(
-    *, ramo: Ramo | None = None, ejercicio: Ejercicio | None = None, datos: Mapping, usuario
-) -> Ramo:
-    """Create (in `ejercicio`) or edit a ramo; its clave is unique within the ejercicio."""
-    if ramo is None:
-        if ejercicio is None:
-            raise ValidationError("Elija el ejercicio del ramo.")
-        ramo = Ramo(ejercicio=ejercicio)
-    _asignar(ramo, datos, ("clave", "nombre", *CAMPOS_RESPONSABLE))
-    _exigir_clave(ramo)
-    otros = Ramo.objects.filter(ejercicio_id=ramo.ejercicio_id, clave=ramo.clave)
-    if otros.exclude(pk=ramo.pk).exists():
-        raise ValidationError(f"Ya existe el ramo {ramo.clave} en el ejercicio {ramo.ejercicio}.")
-    ramo.full_clean(validate_unique=False, validate_constraints=False)
-    ramo.save()
-    return ramo
-
-
-@transaction.atomic
-def programa_guardar(
-    *,
-    programa: Programa | None = None,
-    datos: Mapping,
-    presupuesto: list[Mapping] | None = None,
-    usuario,
-) -> Programa:
-    """Create or edit a programa and, when given, its budget by capítulo (the full list).
-
-    `presupuesto` rows carry `capitulo` and the amounts of CAMPOS_PRESUPUESTO; capítulos left
-    out are deleted. Every row is saved on its own so the history records who changed it.
-    """
-    programa = programa or Programa()
-    _cambiar_ramo(programa, datos.get("ramo"), "de un programa")
-    _asignar(programa, datos, CAMPOS_PROGRAMA)
-    _exigir_clave(programa)
-    otros = Programa.objects.filter(ramo_id=programa.ramo_id, clave=programa.clave)
-    if otros.exclude(pk=programa.pk).exists():
-        raise ValidationError(
-            f"Ya existe el programa {programa.clave} en el ramo {programa.ramo.clave}."
-        )
-    filas = list(presupuesto or [])
-    capitulos = [str(f.get("capitulo") or "").strip() for f in filas]
-    if any(not c for c in capitulos):
-        raise ValidationError("Cada renglón del presupuesto necesita su capítulo.")
-    repetidos = sorted({c for c in capitulos if capitulos.count(c) > 1})
-    if repetidos:
-        raise ValidationError(f"Capítulo repetido en el presupuesto: {', '.join(repetidos)}.")
-    for fila in filas:
-        negativos = [c for c in CAMPOS_PRESUPUESTO[1:] if (fila.get(c) or CERO) < 0]
-        if negativos:
-            raise ValidationError(
-                f"El capítulo {fila['capitulo']} tiene importes negativos: no se permiten."
-            )
-    programa.full_clean(validate_unique=False, validate_constraints=False)
-    programa.save()
-    if presupuesto is None:
-        return programa
-    actuales = {p.capitulo: p for p in Presupuesto.objects.filter(programa=programa)}
-    for capitulo, fila in zip(capitulos, filas, strict=True):
-        renglon = actuales.pop(capitulo, None) or Presupuesto(programa=programa, capitulo=capitulo)
-        previo = [getattr(renglon, c) for c in CAMPOS_PRESUPUESTO]
-        for campo in CAMPOS_PRESUPUESTO:
-            if campo in fila:
-                valor = fila[campo]
-                if campo == "autorizado" and valor is None:
-                    valor = CERO
-                setattr(renglon, campo, valor.strip() if isinstance(valor, str) else valor)
-        if renglon.pk is None or previo != [getattr(renglon, c) for c in CAMPOS_PRESUPUESTO]:
-            renglon._history_user = usuario
-            renglon.save()
-    for sobrante in actuales.values():
-        sobrante._history_user = usuario
-        sobrante.delete()
-    return programa
-
-
-@transaction.atomic
-def unidad_guardar(
-    *, unidad: UnidadEjecutora | None = None, datos: Mapping, usuario
-) -> UnidadEjecutora:
-    """Create or edit a unidad ejecutora and its responsable; clave unique within the ramo."""
-    unidad = unidad or UnidadEjecutora()
-    _cambiar_ramo(unidad, datos.get("ramo"), "de una unidad")
-    _asignar(unidad, datos, ("clave", "nombre", *CAMPOS_RESPONSABLE))
-    _exigir_clave(unidad)
-    otras = UnidadEjecutora.objects.filter(ramo_id=unidad.ramo_id, clave=unidad.clave)
-    if otras.exclude(pk=unidad.pk).exists():
-        raise ValidationError(f"Ya existe la unidad {unidad.clave} en el ramo {unidad.ramo.clave}.")
-    unidad.full_clean(validate_unique=False, validate_constraints=False)
-    unidad.save()
-    return unidad
-
-
-@transaction.atomic
-def linea_pmd_guardar(
-    *, linea: LineaPMD | None = None, ejercicio: Ejercicio | None = None, datos: Mapping, usuario
-) -> LineaPMD:
-    """Create (in `ejercicio`) or edit a línea del PMD; its código is unique per ejercicio."""
-    if linea is None:
-        if ejercicio is None:
-            raise ValidationError("Elija el ejercicio de la línea del PMD.")
-        linea = LineaPMD(ejercicio=ejercicio)
-    _asignar(linea, datos, ("codigo", "nombre"))
-    _exigir_clave(linea, "codigo")
-    otras = LineaPMD.objects.filter(ejercicio_id=linea.ejercicio_id, codigo=linea.codigo)
-    if otras.exclude(pk=linea.pk).exists():
-        raise ValidationError(
-            f"Ya existe la línea {linea.codigo} en el ejercicio {linea.ejercicio}."
-        )
-    linea.full_clean(validate_unique=False, validate_constraints=False)
-    linea.save()
-    return linea
-
-
-# Whose responsable each kind of structure row records (Elaboró / Revisó / Autorizó), and how
-# to reach its ejercicio.
-RESPONSABLES = {
-    "ramo": (Ramo, "ejercicio"),
-    "programa": (Programa, "ramo__ejercicio"),
-    "unidad": (UnidadEjecutora, "ramo__ejercicio"),
-}
-
-
-@transaction.atomic
-def responsables_guardar(
-    *, ejercicio: Ejercicio, cambios: Mapping[tuple[str, int], tuple[str, str]], usuario
-) -> int:
-    """Set the responsable (nombre, cargo) of ramos, programas and unidades of one ejercicio.
-
-    `cambios` maps ("ramo" | "programa" | "unidad", pk) to (nombre, cargo). Signed reports keep
-    the names they were signed with (their snapshot), so this never touches a signed quarter.
-    Return how many rows changed.
-    """
-    desconocidos = sorted({tipo for tipo, _ in cambios} - set(RESPONSABLES))
-    if desconocidos:
-        raise ValidationError(f"Tipo de responsable desconocido: {', '.join(desconocidos)}.")
-    cambiados = 0
-    for tipo, (modelo, camino) in RESPONSABLES.items():
-        ids = [pk for t, pk in cambios if t == tipo]
-        if not ids:
-            continue
-        objetos = modelo.objects.select_for_update().filter(pk__in=ids, **{camino: ejercicio})
-        encontrados = {o.pk: o for o in objetos}
-        if len(encontrados) != len(set(ids)):
-            raise ValidationError(
-                f"Hay {modelo._meta.verbose_name_plural} que no son del ejercicio {ejercicio}."
-            )
-        for pk, objeto in encontrados.items():
-            nombre, cargo = (" ".join((v or "").split()) for v in cambios[(tipo, pk)])
-            if (objeto.responsable_nombre, objeto.responsable_cargo) == (nombre, cargo):
-                continue
-            objeto.responsable_nombre, objeto.responsable_cargo = nombre, cargo
-            objeto.full_clean(validate_unique=False, validate_constraints=False)
-            objeto.save(update_fields=["responsable_nombre", "responsable_cargo"])
-            cambiados += 1
-    return cambiados

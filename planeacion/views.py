@@ -16,6 +16,8 @@ from django_tables2 import RequestConfig
 
 from avances.bloqueo import TrimestreBloqueado
 from avances.insumos import programados_por_meta
+from planeacion.catalogos import linea_pmd_guardar, programa_guardar, ramo_guardar, unidad_guardar
+from planeacion.copia import ejercicio_copia_revisar, ejercicio_copiar_estructura
 from planeacion.forms import (
     CopiaEjercicioForm,
     LineaPMDForm,
@@ -30,16 +32,10 @@ from planeacion.forms import (
     presupuesto_inicial,
 )
 from planeacion.services import (
-    ejercicio_copia_revisar,
-    ejercicio_copiar_estructura,
-    linea_pmd_guardar,
     meta_guardar,
     meta_reprogramar,
     metas_reexpedir,
     primer_mes_reprogramable,
-    programa_guardar,
-    ramo_guardar,
-    unidad_guardar,
 )
 from planeacion.tables import MetasEstructuraTable
 from programas.filters import EstructuraFilter
@@ -197,32 +193,23 @@ def _mes(valor, defecto: int) -> int:
     return mes if 1 <= mes <= 12 else defecto
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def reexpedir(request, alcance: str, pk: int):
-    """Re-issue (realineación) every meta of a unidad, programa or ramo from a month."""
+def _objeto_reexpedido(usuario, alcance: str, pk: int):
+    """The unidad, programa or ramo whose metas are re-issued, and the filter of its metas."""
     if alcance == "unidad":
-        objeto = get_unidad_para_usuario(request.user, pk)
-        filtro = {"unidad": objeto}
-    elif alcance == "programa":
-        objeto = get_programa_para_usuario(request.user, pk)
-        filtro = {"programa": objeto}
-    elif alcance == "ramo":
-        objeto = get_ramo_para_usuario(request.user, pk)
-        filtro = {"programa__ramo": objeto}
-    else:
-        raise Http404("Alcance desconocido.")
-    exigir_planeacion(request.user)
-    metas = list(
-        Meta.objects.filter(**filtro)
-        .select_related("unidad")
-        .order_by("unidad__clave", "orden", "clave")
-    )
-    programados = programados_por_meta([m.pk for m in metas])
-    form = ReexpedicionForm(request.POST or None)
-    mes_desde = _mes(request.POST.get("mes_desde") or request.GET.get("desde"), 4)
+        objeto = get_unidad_para_usuario(usuario, pk)
+        return objeto, {"unidad": objeto}
+    if alcance == "programa":
+        objeto = get_programa_para_usuario(usuario, pk)
+        return objeto, {"programa": objeto}
+    if alcance == "ramo":
+        objeto = get_ramo_para_usuario(usuario, pk)
+        return objeto, {"programa__ramo": objeto}
+    raise Http404("Alcance desconocido.")
+
+
+def _filas_reexpedicion(request, metas: list[Meta], programados, mes_desde: int) -> list[dict]:
+    """One row per meta: the new meta anual and months from `mes_desde`, as typed or proposed."""
     filas = []
-    errores = 0
     for m in metas:
         fila = {"meta": m, "anual": request.POST.get(f"a-{m.pk}", ""), "meses": [], "error": ""}
         if request.method != "POST":
@@ -238,21 +225,50 @@ def reexpedir(request, alcance: str, pk: int):
                 texto = formatear_numero(programados[m.pk][mes - 1])
             fila["meses"].append({"nombre": nombre, "texto": texto})
         filas.append(fila)
+    return filas
+
+
+def _nuevos_reexpedicion(filas: list[dict], mes_desde: int) -> tuple[dict, int]:
+    """Parse the typed rows into {meta pk: (meta anual, {mes: valor})}; mark rows in error.
+
+    Return the parsed values and how many rows have an error (written in `fila["error"]`).
+    """
+    nuevos = {}
+    errores = 0
+    for fila in filas:
+        try:
+            anual = parse_cifra(fila["anual"])
+            meses = {
+                mes: parse_cifra(c["texto"]) or Decimal(0)
+                for mes, c in zip(range(mes_desde, 13), fila["meses"], strict=True)
+            }
+            if anual is None:
+                raise djforms.ValidationError("Escriba la nueva meta anual.")
+            nuevos[fila["meta"].pk] = (anual, meses)
+        except djforms.ValidationError as exc:
+            fila["error"] = exc.messages[0]
+            errores += 1
+    return nuevos, errores
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reexpedir(request, alcance: str, pk: int):
+    """Re-issue (realineación) every meta of a unidad, programa or ramo from a month."""
+    objeto, filtro = _objeto_reexpedido(request.user, alcance, pk)
+    exigir_planeacion(request.user)
+    metas = list(
+        Meta.objects.filter(**filtro)
+        .select_related("unidad")
+        .order_by("unidad__clave", "orden", "clave")
+    )
+    programados = programados_por_meta([m.pk for m in metas])
+    form = ReexpedicionForm(request.POST or None)
+    mes_desde = _mes(request.POST.get("mes_desde") or request.GET.get("desde"), 4)
+    filas = _filas_reexpedicion(request, metas, programados, mes_desde)
+    errores = 0
     if request.method == "POST" and form.is_valid():
-        nuevos = {}
-        for fila in filas:
-            try:
-                anual = parse_cifra(fila["anual"])
-                meses = {
-                    mes: parse_cifra(c["texto"]) or Decimal(0)
-                    for mes, c in zip(range(mes_desde, 13), fila["meses"], strict=True)
-                }
-                if anual is None:
-                    raise djforms.ValidationError("Escriba la nueva meta anual.")
-                nuevos[fila["meta"].pk] = (anual, meses)
-            except djforms.ValidationError as exc:
-                fila["error"] = exc.messages[0]
-                errores += 1
+        nuevos, errores = _nuevos_reexpedicion(filas, mes_desde)
         if not errores:
             try:
                 metas_reexpedir(

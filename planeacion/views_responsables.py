@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from planeacion.services import responsables_guardar
+from planeacion.catalogos import responsables_guardar
 from programas.models import Ejercicio
 from programas.scope import (
     es_planeacion,

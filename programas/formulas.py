@@ -14,9 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Context, Decimal
 from enum import StrEnum
+
+# Months, quarters, the vigencia and the report deadline live in programas.plazos; they are
+# re-exported here so `formulas.CambioVigencia`, `formulas.trimestre_de_mes` & co. keep working.
+from programas.plazos import (  # noqa: F401
+    CambioVigencia,
+    Vigencia,
+    _validar_mes,
+    _validar_trimestre,
+    fecha_limite_trimestre,
+    meses_del_trimestre,
+    trimestre_de_mes,
+    vigencia_al_mes,
+)
 
 CIEN = Decimal(100)
 CERO = Decimal(0)
@@ -109,45 +121,6 @@ class Umbrales:
 UMBRALES = Umbrales()
 
 
-@dataclass(frozen=True)
-class Vigencia:
-    """The meta anual in force and the first month it counts from (DOMAIN.md §3)."""
-
-    meta_anual: Decimal
-    mes_inicio: int
-
-
-@dataclass(frozen=True)
-class CambioVigencia:
-    """A reprogramación or re-issue effective from `mes_desde`, keeping what it replaced."""
-
-    mes_desde: int
-    meta_anual_anterior: Decimal
-    mes_inicio_anterior: int
-
-
-def _validar_mes(mes: int, *, minimo: int = 1) -> None:
-    if not (minimo <= mes <= 12):
-        raise ValueError(f"Mes fuera de rango: {mes} (se espera {minimo}..12).")
-
-
-def _validar_trimestre(trimestre: int) -> None:
-    if not (1 <= trimestre <= 4):
-        raise ValueError(f"Trimestre fuera de rango: {trimestre} (se espera 1..4).")
-
-
-def trimestre_de_mes(mes: int) -> int:
-    """Return the quarter (1..4) a month (1..12) belongs to (DOMAIN.md §2)."""
-    _validar_mes(mes)
-    return (mes - 1) // 3 + 1
-
-
-def meses_del_trimestre(trimestre: int) -> range:
-    """Return the months 3q−2 .. 3q of a quarter (DOMAIN.md §2)."""
-    _validar_trimestre(trimestre)
-    return range(3 * trimestre - 2, 3 * trimestre + 1)
-
-
 def agregar(valores: Iterable[Decimal | None], tipo: TipoAcumulacion | str) -> Decimal | None:
     """Combine monthly values by tipo de acumulación (DOMAIN.md §2 table); None if none has one."""
     tipo = TipoAcumulacion(tipo)
@@ -189,30 +162,6 @@ def porcentaje(
     if realizado is None:
         return PORCENTAJE_SIN_CAPTURA if vencido else PORCENTAJE_VACIO
     return Porcentaje(_por_cien(realizado, programado), Estado.NUMERO)
-
-
-def vigencia_al_mes(
-    *,
-    meta_anual: Decimal,
-    mes_inicio: int,
-    cambios: Sequence[CambioVigencia],
-    mes_fin: int,
-) -> Vigencia:
-    """Return the vigencia in force at the end of month `mes_fin` (DOMAIN.md §3).
-
-    `meta_anual`/`mes_inicio` are the current values and `cambios` the history, oldest
-    first. Walking newest first, every cambio effective after `mes_fin` is undone, so a
-    quarter that ends before a re-issue is reported against the original meta (BISOM
-    meta 100: Q1 → 446 from January; Q2–Q4 → 320 from April).
-    """
-    _validar_mes(mes_fin)
-    vigencia = Vigencia(meta_anual=meta_anual, mes_inicio=mes_inicio)
-    for cambio in reversed(cambios):
-        if cambio.mes_desde > mes_fin:
-            vigencia = Vigencia(
-                meta_anual=cambio.meta_anual_anterior, mes_inicio=cambio.mes_inicio_anterior
-            )
-    return vigencia
 
 
 def avance_absoluto(
@@ -346,30 +295,6 @@ def requiere_justificacion(c: Porcentaje, umbrales: Umbrales = UMBRALES) -> bool
     return semaforo(c, umbrales) in (Semaforo.AMARILLO, Semaforo.ROJO, Semaforo.NP)
 
 
-def fecha_limite_trimestre(
-    anio: int, trimestre: int, dias_habiles: int = 10, feriados: Iterable[date] = ()
-) -> date:
-    """Return the report deadline: `dias_habiles` business days after the quarter ends.
-
-    DOMAIN.md §5 (seed 003): business days are Monday–Friday not in `feriados`; the
-    quarter's last day itself does not count.
-    """
-    _validar_trimestre(trimestre)
-    if dias_habiles < 0:
-        raise ValueError("dias_habiles no puede ser negativo.")
-    inhabiles = set(feriados)
-    # Last day of the quarter's last month: first day of the next month minus one day.
-    siguiente = date(anio + 1, 1, 1) if trimestre == 4 else date(anio, 3 * trimestre + 1, 1)
-    fin_de_trimestre = siguiente - timedelta(days=1)
-    dia = fin_de_trimestre
-    contados = 0
-    while contados < dias_habiles:
-        dia += timedelta(days=1)
-        if dia.weekday() < 5 and dia not in inhabiles:
-            contados += 1
-    return dia
-
-
 # --- High-level helpers shared by every screen and report --------------------------------
 
 
@@ -492,6 +417,57 @@ def _realizado_con_dato(
     )
 
 
+def _vencido(programado: Sequence[Decimal], corte: int, meses: Iterable[int]) -> bool:
+    """Tell whether any of `meses` had something programmed and is closed (≤ `corte`)."""
+    return any(programado[k - 1] > 0 and k <= corte for k in meses)
+
+
+def _calcular_meses(
+    programado: Sequence[Decimal],
+    realizado: Sequence[Decimal | None],
+    *,
+    corte: int,
+    mes_inicio: int,
+) -> tuple[CalculoMes, ...]:
+    """The 12 months: R / P ("sin captura" only up to `corte`), R − P, vigente or not."""
+    return tuple(
+        CalculoMes(
+            mes=k,
+            programado=programado[k - 1],
+            realizado=realizado[k - 1],
+            porcentaje=porcentaje(realizado[k - 1], programado[k - 1], vencido=k <= corte),
+            variacion=variacion(realizado[k - 1], programado[k - 1]),
+            vigente=k >= mes_inicio,
+        )
+        for k in range(1, 13)
+    )
+
+
+def _calcular_trimestres(
+    programado: Sequence[Decimal],
+    para_agregar: Sequence[Decimal | None],
+    tipo: TipoAcumulacion,
+    *,
+    corte: int,
+) -> tuple[CalculoTrimestre, ...]:
+    """The 4 quarters, their months aggregated by `tipo`; "sin captura" once one is due."""
+    trimestres = []
+    for q in range(1, 5):
+        rango = meses_del_trimestre(q)
+        p_q = agregar_programado(programado[rango.start - 1 : rango.stop - 1], tipo)
+        r_q = agregar(para_agregar[rango.start - 1 : rango.stop - 1], tipo)
+        trimestres.append(
+            CalculoTrimestre(
+                trimestre=q,
+                programado=p_q,
+                realizado=r_q,
+                porcentaje=porcentaje(r_q, p_q, vencido=_vencido(programado, corte, rango)),
+                variacion=variacion(r_q, p_q),
+            )
+        )
+    return tuple(trimestres)
+
+
 def calcular_meta(
     datos: DatosMeta,
     *,
@@ -518,35 +494,8 @@ def calcular_meta(
     programado = datos.programado
     realizado = tuple(r if k <= fin else None for k, r in enumerate(datos.realizado, 1))
     para_agregar = _realizado_con_dato(programado, realizado, tipo)
-
-    def vencido(meses: Iterable[int]) -> bool:
-        return any(programado[k - 1] > 0 and k <= corte for k in meses)
-
-    meses = tuple(
-        CalculoMes(
-            mes=k,
-            programado=programado[k - 1],
-            realizado=realizado[k - 1],
-            porcentaje=porcentaje(realizado[k - 1], programado[k - 1], vencido=k <= corte),
-            variacion=variacion(realizado[k - 1], programado[k - 1]),
-            vigente=k >= vigencia.mes_inicio,
-        )
-        for k in range(1, 13)
-    )
-    trimestres = []
-    for q in range(1, 5):
-        rango = meses_del_trimestre(q)
-        p_q = agregar_programado(programado[rango.start - 1 : rango.stop - 1], tipo)
-        r_q = agregar(para_agregar[rango.start - 1 : rango.stop - 1], tipo)
-        trimestres.append(
-            CalculoTrimestre(
-                trimestre=q,
-                programado=p_q,
-                realizado=r_q,
-                porcentaje=porcentaje(r_q, p_q, vencido=vencido(rango)),
-                variacion=variacion(r_q, p_q),
-            )
-        )
+    meses = _calcular_meses(programado, realizado, corte=corte, mes_inicio=vigencia.mes_inicio)
+    trimestres = _calcular_trimestres(programado, para_agregar, tipo, corte=corte)
     reportado = trimestres[trimestre - 1]
     # A vigencia starting after the quarter gives an empty window, hence None.
     absoluto = avance_absoluto(para_agregar, tipo, mes_inicio=vigencia.mes_inicio, mes_fin=fin)
@@ -554,7 +503,7 @@ def calcular_meta(
         reportado.realizado,
         reportado.programado,
         datos.sentido,
-        vencido=vencido(meses_del_trimestre(trimestre)),
+        vencido=_vencido(programado, corte, meses_del_trimestre(trimestre)),
     )
     total_programado = agregar_programado(programado, tipo)
     total_realizado = agregar(para_agregar, tipo)
@@ -566,7 +515,7 @@ def calcular_meta(
             datos.cambios[0].meta_anual_anterior if datos.cambios else datos.meta_anual
         ),
         meses=meses,
-        trimestres=tuple(trimestres),
+        trimestres=trimestres,
         meses_sin_captura=tuple(m.mes for m in meses if m.porcentaje.estado is Estado.SIN_CAPTURA),
         programado_trimestre=reportado.programado,
         realizado_trimestre=reportado.realizado,
@@ -575,7 +524,7 @@ def calcular_meta(
         acumulado_relativo=acumulado_relativo(
             absoluto,
             vigencia.meta_anual,
-            vencido=vencido(range(vigencia.mes_inicio, fin + 1)),
+            vencido=_vencido(programado, corte, range(vigencia.mes_inicio, fin + 1)),
         ),
         por_realizar=por_realizar(vigencia.meta_anual, absoluto),
         cumplimiento=c,

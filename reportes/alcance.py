@@ -14,7 +14,7 @@ from programas.scope import (
     get_ramo_para_usuario,
     get_unidad_para_usuario,
 )
-from reportes.exporters import Parametros
+from reportes.formatos import Parametros
 
 
 def parametros_para_usuario(

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from reportes.exporters import EXPORTADORES, FORMATOS_ARCHIVO
+from reportes.formatos import EXPORTADORES, FORMATOS_ARCHIVO
 
 
 class FiltroReporteForm(forms.Form):

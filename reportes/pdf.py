@@ -1,7 +1,7 @@
 """PDF writer: HTML from the document model, WeasyPrint for layout, sections in parallel.
 
 WeasyPrint is imported here at module level so each process pays its ~0.8 s import once
-(web workers import this module at start-up through the exporters; the render pool's
+(web workers import this module at start-up through `reportes.formatos`; the render pool's
 initializer imports it in every child). A report with many sheets renders each sheet as
 its own document — in a process pool when it is large — and the PDFs are concatenated with
 pypdf: WeasyPrint's laid-out `Document` objects cannot cross process boundaries, so the
@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from reportes import pdf_hijo
 
 if TYPE_CHECKING:
-    from reportes.exporters.base import Documento, Hoja
+    from reportes.formatos.base import Documento, Hoja
 
 # Below this many sheets a pool costs more (start-up, pickling) than it saves.
 MINIMO_HOJAS_EN_PARALELO = 8

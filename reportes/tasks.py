@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from reportes.alcance import parametros_para_usuario
-from reportes.exporters import EXPORTADORES
+from reportes.formatos import EXPORTADORES
 from reportes.models import TrabajoReporte
 from reportes.selectors import AlcanceVacio
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from programas.models import Ejercicio
 from programas.scope import es_planeacion, programas_visibles, ramos_visibles, unidades_visibles
 from reportes.alcance import parametros_para_usuario
-from reportes.exporters import EXPORTADORES
+from reportes.formatos import EXPORTADORES
 from reportes.forms import FiltroReporteForm
 from reportes.models import TrabajoReporte
 from reportes.selectors import AlcanceVacio

@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from plantilla.xlsx_seguro import texto_seguro
 
 if TYPE_CHECKING:
-    from reportes.exporters.base import Celda, Documento, Hoja
+    from reportes.formatos.base import Celda, Documento, Hoja
 
 _FINO = Side(style="thin", color="777777")
 BORDE = Border(left=_FINO, right=_FINO, top=_FINO, bottom=_FINO)
@@ -213,14 +213,12 @@ def _escribir_filas(
     return inicio + len(filas)
 
 
-def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> None:
-    ws = libro.create_sheet(hoja.nombre)
-    rejilla = _Rejilla(ws, estilos)
-    poner = rejilla.poner
+def _encabezado(rejilla: _Rejilla, hoja: Hoja, ayuntamiento: str, columnas: int) -> int:
+    """Ayuntamiento, titles, code and FECHA, then the header block; returns the next row."""
+    ws, poner = rejilla.ws, rejilla.poner
     titulo = rejilla.estilo(("titulo",), font=TITULO)
     subtitulo = rejilla.estilo(("subtitulo",), font=SUBTITULO)
     negrita = rejilla.estilo(("negrita",), font=NEGRITA)
-    columnas = max(t.columnas for t in hoja.tablas)
     poner(1, 1, texto_seguro(ayuntamiento), titulo)
     fila = 2
     for linea in [*hoja.encabezado_institucional, *hoja.titulo]:
@@ -241,7 +239,12 @@ def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> 
         else:
             poner(fila, 2, texto_seguro(valor))
         fila += 1
-    fila += 1
+    return fila + 1
+
+
+def _tablas(rejilla: _Rejilla, hoja: Hoja, fila: int) -> int:
+    """Every table, a blank row after each; the first one's header is frozen and printed."""
+    ws = rejilla.ws
     primera_tabla = True
     for tabla in hoja.tablas:
         inicio_encabezado = fila
@@ -258,7 +261,14 @@ def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> 
             clases=[f.clase for f in tabla.filas],
         )
         fila += 1
+    return fila
+
+
+def _notas_y_firmas(rejilla: _Rejilla, hoja: Hoja, fila: int, columnas: int) -> None:
+    """The legend lines, the signature boxes side by side and the verification code."""
+    poner = rejilla.poner
     nota = rejilla.estilo(("nota",), font=NOTA)
+    negrita = rejilla.estilo(("negrita",), font=NEGRITA)
     for texto_nota in hoja.notas:
         poner(fila, 1, texto_seguro(texto_nota), nota)
         fila += 1
@@ -281,8 +291,10 @@ def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> 
                           negrita if desplazamiento in (0, 2) else None)  # fmt: skip
     if hoja.verificacion:
         poner(fila + 7, 1, texto_seguro(f"Código de verificación: {hoja.verificacion}"))
-    # A write-only sheet writes its properties (fitToPage), widths, panes and row heights
-    # with the first row: every sheet-level setting goes before volcar().
+
+
+def _preparar_pagina(ws: Worksheet, hoja: Hoja) -> None:
+    """Column widths and the print setup: landscape letter, fit to width, page footer."""
     anchos = max(hoja.tablas, key=lambda t: t.columnas).anchos
     for i, ancho in enumerate(anchos, 1):
         ws.column_dimensions[get_column_letter(i)].width = max(4.0, ancho * 1.25)
@@ -295,6 +307,18 @@ def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> 
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddFooter.right.text = "Página &P de &N"
     ws.oddFooter.left.text = hoja.pie.replace("&", "&&")
+
+
+def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> None:
+    ws = libro.create_sheet(hoja.nombre)
+    rejilla = _Rejilla(ws, estilos)
+    columnas = max(t.columnas for t in hoja.tablas)
+    fila = _encabezado(rejilla, hoja, ayuntamiento, columnas)
+    fila = _tablas(rejilla, hoja, fila)
+    _notas_y_firmas(rejilla, hoja, fila, columnas)
+    # A write-only sheet writes its properties (fitToPage), widths, panes and row heights
+    # with the first row: every sheet-level setting goes before volcar().
+    _preparar_pagina(ws, hoja)
     rejilla.volcar()
     ws.close()  # streams the sheet to its temporary file now; memory stays flat
 

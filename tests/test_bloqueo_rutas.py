@@ -40,7 +40,7 @@ def autorizado_t1(poa, personas):
 
 
 def huella(poa):
-    from avances.firmas import snapshot_actual
+    from avances.firma import snapshot_actual
 
     return snapshot_actual(poa.programa_a, poa.unidad_a1, 1)[1]
 
@@ -103,7 +103,7 @@ def test_superuser_does_not_bypass_the_lock(poa, personas, autorizado_t1):
 
 
 def test_reopening_unlocks_the_quarter(poa, personas, autorizado_t1):
-    from avances.firmas import trimestre_reabrir
+    from avances.firma import trimestre_reabrir
 
     trimestre_reabrir(
         programa=poa.programa_a, unidad=poa.unidad_a1, trimestre=1, usuario=personas.planeacion,
@@ -216,7 +216,7 @@ def test_import_authorized_between_preview_and_confirmation_writes_nothing(poa, 
     llevar_a(Estado.REVISADO, poa, personas, trimestre=1)
     plan = _importar(_libro(poa, avances=[(2, 5, "")]), tmp_path)
     assert plan.errores == []  # not locked yet at preview time
-    from avances.firmas import trimestre_autorizar
+    from avances.firma import trimestre_autorizar
 
     trimestre_autorizar(
         programa=poa.programa_a, unidad=poa.unidad_a1, trimestre=1,

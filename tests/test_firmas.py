@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from avances import firmas
-from avances.firmas import (
+from avances import firma as firmas
+from avances.firma import (
     FirmaNoPermitida,
     FirmaRechazada,
     FirmaRepetida,

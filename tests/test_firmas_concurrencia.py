@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from avances import firmas
+from avances import firma as firmas
 from avances.models import Avance, EventoFirma, TrimestreFirma
 from avances.services import CapturaRechazada, avance_capturar
 from tests.test_firmas import llevar_a, reporte

@@ -52,7 +52,7 @@ def test_bandeja_of_reviewer_and_authorizer_show_their_step_only(client, poa, pe
     assert 'id="por-autorizar"' not in html
     html = texto(entrar(client, personas.responsable_ramo).get(reverse("firmas:bandeja")))
     assert "No hay reportes esperando su firma" in html
-    from avances.firmas import trimestre_revisar
+    from avances.firma import trimestre_revisar
 
     trimestre_revisar(**reporte(poa), usuario=personas.responsable_programa)
     html = texto(client.get(reverse("firmas:bandeja")))

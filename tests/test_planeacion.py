@@ -8,16 +8,9 @@ from django.core.exceptions import ValidationError
 from avances.bloqueo import TrimestreBloqueado, cambios_de_vigencia
 from avances.insumos import cambios_por_meta, datos_meta, programados_por_meta, realizados_por_meta
 from avances.models import Avance, TrimestreFirma
-from planeacion.services import (
-    ejercicio_copiar_estructura,
-    linea_pmd_guardar,
-    meta_guardar,
-    meta_reprogramar,
-    metas_reexpedir,
-    programa_guardar,
-    ramo_guardar,
-    unidad_guardar,
-)
+from planeacion.catalogos import linea_pmd_guardar, programa_guardar, ramo_guardar, unidad_guardar
+from planeacion.copia import ejercicio_copiar_estructura
+from planeacion.services import meta_guardar, meta_reprogramar, metas_reexpedir
 from programas import formulas
 from programas.models import Ejercicio, Meta, Programado, Reprogramacion
 

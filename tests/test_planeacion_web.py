@@ -182,7 +182,7 @@ def test_responsables_are_read_only_and_scoped_for_other_roles(client, poa, pers
 
 
 def test_responsables_service_refuses_rows_of_another_ejercicio(poa, personas):
-    from planeacion.services import responsables_guardar
+    from planeacion.catalogos import responsables_guardar
     from programas.models import Ejercicio
 
     otro = Ejercicio.objects.create(anio=poa.ramo_a.ejercicio.anio + 5)

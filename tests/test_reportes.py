@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from programas.models import Meta, Ramo, UnidadEjecutora
-from reportes.exporters import EXPORTADORES, Parametros
+from reportes.formatos import EXPORTADORES, Parametros
 from tests.apoyo_reportes import fila_con, libro, texto_pdf
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from programas.models import Meta, UnidadEjecutora
-from reportes.exporters import EXPORTADORES, Parametros
+from reportes.formatos import EXPORTADORES, Parametros
 from tests.apoyo_reportes import poa_sintetico, texto_pdf
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from avances.models import EventoFirma, TrimestreFirma
 from programas.models import Meta
 from reportes import pdf as modulo_pdf
-from reportes.exporters import EXPORTADORES, Parametros, ruta_firmado
+from reportes.formatos import EXPORTADORES, Parametros, ruta_firmado
 from reportes.selectors import reporte_datos
 from tests.apoyo_reportes import paginas_pdf, poa_sintetico, texto_pdf
 

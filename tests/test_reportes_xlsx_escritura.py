@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from programas.models import Meta, Ramo
 from reportes import xlsx as modulo_xlsx
-from reportes.exporters import EXPORTADORES, Parametros
+from reportes.formatos import EXPORTADORES, Parametros
 from tests.apoyo_reportes import fila_con, libro
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_text_starting_with_formula_characters_is_neutralized():
     from decimal import Decimal
 
     from programas.formulas import Estado, Porcentaje
-    from reportes.exporters.base import Celda, Documento, Fila, Hoja, Tabla, porcentaje
+    from reportes.formatos.base import Celda, Documento, Fila, Hoja, Tabla, porcentaje
 
     peligrosas = ["=1+1", "+1+1", "-2+3", "@SUMA(A1)"]
     veintinueve = Porcentaje(Decimal(29), Estado.NUMERO)

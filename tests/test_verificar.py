@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from avances import firmas
+from avances import firma as firmas
 from avances.models import Avance, TrimestreFirma
 from avances.services import CapturaRechazada, avance_capturar
 from tests.test_firmas import llevar_a, reporte

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from reportes.exporters import EXPORTADORES
+from reportes.formatos import EXPORTADORES
 
 register = template.Library()
 

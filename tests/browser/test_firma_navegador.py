@@ -125,7 +125,7 @@ def test_full_signoff_cycle_with_the_demo_signers(pagina, live_server, poa_demo)
 
 
 def test_planeacion_board_and_reopen_in_the_browser(pagina, live_server, poa_demo):
-    from avances import firmas
+    from avances import firma as firmas
 
     crear_usuarios_demo()
     programa = Programa.objects.get(ramo__ejercicio=poa_demo, ramo__clave="54", clave="511")

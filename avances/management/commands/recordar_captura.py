@@ -24,8 +24,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from avances import firmas
 from avances.calendario import fechas_limite
+from avances.firma import NOMBRES_TRIMESTRE, faltantes_por_par
 from avances.models import TrimestreFirma
 from programas.models import Asignacion, Ejercicio, Meta, Programa, UnidadEjecutora
 
@@ -91,9 +91,7 @@ class Command(BaseCommand):
             .values_list("programa_id", "unidad_id")
         )
         pendientes = pares - enviados_ya
-        faltantes = firmas.faltantes_por_par(
-            pendientes, ejercicio=ejercicio, trimestre=trimestre, dia=hoy
-        )
+        faltantes = faltantes_por_par(pendientes, ejercicio=ejercicio, trimestre=trimestre, dia=hoy)
         claves = dict(
             Programa.objects.filter(pk__in={p for p, _ in faltantes}).values_list("id", "clave")
         )
@@ -131,7 +129,7 @@ class Command(BaseCommand):
                 )
                 cuerpo = (
                     f"La fecha límite para entregar el "
-                    f"{firmas.NOMBRES_TRIMESTRE[trimestre].lower()} {ejercicio.anio} es el "
+                    f"{NOMBRES_TRIMESTRE[trimestre].lower()} {ejercicio.anio} es el "
                     f"{limite:%d/%m/%Y}.\n\n"
                     f"La unidad {unidad.clave} {unidad.nombre} tiene pendientes:\n\n"
                     + "\n".join(f"- {f}" for f in lista)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reportes.exporters import EXPORTADORES, Parametros
+from reportes.formatos import EXPORTADORES, Parametros
 from reportes.selectors import AlcanceVacio, resolver_claves
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from programas import formulas
 from programas.numeros import formatear_numero, formatear_porcentaje, formatear_variacion
-from reportes.selectors import Firmante
+from reportes.datos import Firmante
 
 
 @dataclass

@@ -1,9 +1,11 @@
-"""The exporters registry: identifier → name, options and `render(params)` (STYLE.md §6).
+"""The official formats' registry: identifier → name, options and `render(params)` (STYLE.md §6).
 
-A plain dict; each exporter builds its `Documento` from the shared selector and writes it
-as PDF or XLSX. PDFs of quarters whose every sheet is AUTORIZADO never change, so they are
-kept on disk under MEDIA_ROOT keyed by the signed snapshots' hash and served again without
-rendering.
+A plain dict; each exporter builds its `Documento` with its format family's module (one
+module per family in this package: `tmm_f004`, `poa_trimestral`, `tesoreria`,
+`identificacion`, `cronograma`, over `base` and `comun`) from the shared selector and
+writes it as PDF or XLSX. PDFs of quarters whose every sheet is AUTORIZADO never change, so
+they are kept on disk under MEDIA_ROOT keyed by the signed snapshots' hash and served again
+without rendering.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Q
 
-from reportes.exporters import formatos
-from reportes.exporters.base import Documento
+from reportes.datos import DatosReporte
+from reportes.formatos import cronograma, identificacion, poa_trimestral, tesoreria, tmm_f004
+from reportes.formatos.base import Documento
 from reportes.pdf import renderizar_pdf  # imports WeasyPrint once per process
-from reportes.selectors import DatosReporte, reporte_datos
+from reportes.selectors import reporte_datos
 from reportes.xlsx import renderizar_xlsx, sin_recoleccion_ciclica
 
 logger = logging.getLogger("poa.reportes")
@@ -135,46 +138,46 @@ EXPORTADORES: dict[str, Exportador] = {
             "tmm-f004",
             "TMM-F004 Avance Físico Programático (trimestral)",
             "Por unidad ejecutora y programa: P/A por trimestre, avance absoluto y relativo.",
-            formatos.construir_tmm_f004,
+            tmm_f004.construir_tmm_f004,
         ),
         Exportador(
             "tmm-f004-mensual",
             "TMM-F004 Avance Físico Programático (mensual)",
             "Variante mensual (ENE…DIC) para unidades que programan por mes.",
-            formatos.construir_tmm_f004_mensual,
+            tmm_f004.construir_tmm_f004_mensual,
         ),
         Exportador(
             "poa-trimestral",
             "POA trimestral (por áreas, con totales)",
             "Estilo organismo operador: P, R y P/R de cada mes, avance trimestral, anual y "
             "ponderado, con la fila de totales.",
-            formatos.construir_poa_trimestral,
+            poa_trimestral.construir_poa_trimestral,
         ),
         Exportador(
             "avance-trimestre",
             "Avance del trimestre (Tesorería)",
             "Por meta: calendarización, metas esperadas por trimestre, línea del PMD y "
             "observaciones.",
-            formatos.construir_avance_trimestre,
+            tesoreria.construir_avance_trimestre,
         ),
         Exportador(
             "estimacion-avances",
             "Estimación y avances de acción (Tesorería)",
             "Por acción: 12 meses con PROGRAMADO, REALIZADO y VARIACIÓN.",
-            formatos.construir_estimacion_avances,
+            tesoreria.construir_estimacion_avances,
         ),
         Exportador(
             "identificacion-programas",
             "Identificación de programas (Tesorería)",
             "Por programa: FIN y PROPÓSITO de la MIR y presupuesto por capítulo.",
-            formatos.construir_identificacion_programas,
+            identificacion.construir_identificacion_programas,
             con_presupuesto=True,
         ),
         Exportador(
             "cronograma",
             "Cronograma POA",
             "Por actividad: meses programados (X), fechas, periodicidad e índice de eficiencia.",
-            formatos.construir_cronograma,
+            cronograma.construir_cronograma,
         ),
     )
 }

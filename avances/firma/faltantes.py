@@ -1,0 +1,155 @@
+"""What is missing before a quarter can be sent: captures and justifications, in Spanish.
+
+`_cargar_metas` also feeds the signed snapshot (`avances.firma.huella`) and the panel
+(`avances.selectors_firma`), so the three read the same formula inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q
+
+from avances.calendario import ultimo_mes_capturable
+from avances.firma.reglas import NOMBRES_TRIMESTRE
+from avances.insumos import (
+    cambios_por_meta,
+    datos_meta,
+    programados_por_meta,
+    realizados_por_meta,
+    umbrales_de,
+)
+from programas import formulas
+from programas.models import NOMBRES_MES, Meta, Programa, UnidadEjecutora
+from programas.numeros import formatear_porcentaje
+
+
+@dataclass
+class _MetaDatos:
+    meta_id: int
+    clave: str
+    programa_id: int
+    unidad_id: int
+    datos: formulas.DatosMeta
+    observaciones: dict[int, str]
+
+
+def _cargar_metas(pares: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[_MetaDatos]]:
+    """Formula inputs of every meta of the given (programa_id, unidad_id) pairs (4 queries)."""
+    pares = set(pares)
+    resultado: dict[tuple[int, int], list[_MetaDatos]] = {par: [] for par in pares}
+    if not pares:
+        return resultado
+    filtro = Q()
+    for programa_id, unidad_id in pares:
+        filtro |= Q(programa_id=programa_id, unidad_id=unidad_id)
+    metas = list(
+        Meta.objects.filter(filtro)
+        .order_by("unidad_id", "orden", "clave")
+        .values(
+            "id",
+            "clave",
+            "programa_id",
+            "unidad_id",
+            "meta_anual",
+            "mes_inicio",
+            "tipo_acumulacion",
+            "sentido",
+        )
+    )
+    ids = [m["id"] for m in metas]
+    programados = programados_por_meta(ids)
+    realizados = realizados_por_meta(ids)
+    cambios = cambios_por_meta(ids)
+    for m in metas:
+        datos = datos_meta(
+            m,
+            programado=programados.get(m["id"]),
+            realizado=realizados.valores.get(m["id"]),
+            cambios=cambios.get(m["id"]),
+        )
+        resultado[(m["programa_id"], m["unidad_id"])].append(
+            _MetaDatos(
+                m["id"],
+                m["clave"],
+                m["programa_id"],
+                m["unidad_id"],
+                datos,
+                realizados.observaciones.get(m["id"], {}),
+            )
+        )
+    return resultado
+
+
+def meses_exigibles(anio: int, trimestre: int, dia: date | None = None) -> list[int]:
+    """Months of the quarter that must be complete to send it: those not in the future."""
+    ultimo = ultimo_mes_capturable(anio, dia)
+    return [m for m in formulas.meses_del_trimestre(trimestre) if m <= ultimo]
+
+
+def _faltantes_de(metas: list[_MetaDatos], *, anio, trimestre, umbrales, dia) -> list[str]:
+    exigibles = meses_exigibles(anio, trimestre, dia)
+    if not exigibles:
+        return [
+            f"El {NOMBRES_TRIMESTRE[trimestre].lower()} de {anio} aún no comienza: no hay "
+            "meses que reportar."
+        ]
+    faltantes = []
+    ultimo = exigibles[-1]
+    for m in metas:
+        datos = m.datos
+        if ultimo < 3 * trimestre:
+            # Mid-quarter: judge the variance against what was due so far, not the whole quarter.
+            datos = replace(
+                datos,
+                programado=[
+                    p if k <= ultimo else Decimal(0) for k, p in enumerate(datos.programado, 1)
+                ],
+                realizado=[r if k <= ultimo else None for k, r in enumerate(datos.realizado, 1)],
+            )
+        calculo = formulas.calcular_meta(
+            datos, trimestre=trimestre, mes_corte=ultimo, umbrales=umbrales
+        )
+        sin_captura = [k for k in calculo.meses_sin_captura if k in exigibles]
+        if sin_captura:
+            nombres = ", ".join(NOMBRES_MES[k - 1].lower() for k in sin_captura)
+            faltantes.append(f"Meta {m.clave}: falta capturar el realizado de {nombres}.")
+            continue
+        meses_q = formulas.meses_del_trimestre(trimestre)
+        if calculo.requiere_justificacion and not any(
+            m.observaciones.get(k, "").strip() for k in meses_q
+        ):
+            faltantes.append(
+                f"Meta {m.clave}: cumplimiento del trimestre "
+                f"{formatear_porcentaje(calculo.cumplimiento, 2)} "
+                f"({calculo.semaforo.value.replace('_', ' ').replace('np', 'N/P')}) fuera del "
+                "rango verde sin observaciones; escriba la justificación."
+            )
+    return faltantes
+
+
+def faltantes_para_enviar(
+    *, programa: Programa, unidad: UnidadEjecutora, trimestre: int, dia: date | None = None
+) -> list[str]:
+    """Return, in Spanish, every capture or justification missing to send the quarter."""
+    ejercicio = programa.ramo.ejercicio
+    metas = _cargar_metas([(programa.pk, unidad.pk)])[(programa.pk, unidad.pk)]
+    return _faltantes_de(
+        metas, anio=ejercicio.anio, trimestre=trimestre, umbrales=umbrales_de(ejercicio), dia=dia
+    )
+
+
+def faltantes_por_par(
+    pares: Iterable[tuple[int, int]], *, ejercicio, trimestre: int, dia: date | None = None
+) -> dict[tuple[int, int], list[str]]:
+    """`faltantes_para_enviar` for many (programa_id, unidad_id) pairs of one ejercicio."""
+    umbrales = umbrales_de(ejercicio)
+    return {
+        par: _faltantes_de(
+            metas, anio=ejercicio.anio, trimestre=trimestre, umbrales=umbrales, dia=dia
+        )
+        for par, metas in _cargar_metas(pares).items()
+    }

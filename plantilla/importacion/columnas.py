@@ -1,0 +1,147 @@
+"""Sheet and column names of the workbook: specs, aliases and the header map of a sheet."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from programas.models import (
+    ABREVIATURAS_MES,
+    NOMBRES_MES,
+    LineaPMD,
+    Meta,
+    Presupuesto,
+    Programa,
+    Ramo,
+    UnidadEjecutora,
+)
+
+MESES = tuple(range(1, 13))
+
+
+def normalizar(texto: Any) -> str:
+    """Key for matching names: no accents, lower case, no spaces, underscores or hyphens."""
+    texto = unicodedata.normalize("NFKD", str(texto or ""))
+    texto = "".join(c for c in texto if not unicodedata.combining(c))
+    return re.sub(r"[\s_\-.]+", "", texto.lower())
+
+
+def _opcion(texto: str) -> str:
+    """Key for choice values (tipo, sentido, nivel): no accents, upper case, no separators."""
+    return normalizar(texto).upper()
+
+
+MES_POR_COLUMNA = {abrev: i for i, abrev in enumerate(ABREVIATURAS_MES, start=1)}
+
+
+@dataclass(frozen=True)
+class Columna:
+    nombre: str
+    requerida: bool = False
+    max_len: int | None = None
+
+
+def _largo(modelo, campo: str) -> int | None:
+    return modelo._meta.get_field(campo).max_length
+
+
+COLUMNAS: dict[str, list[Columna]] = {
+    "metas": [
+        Columna("ramo_clave", True, _largo(Ramo, "clave")),
+        Columna("ramo_nombre", True, _largo(Ramo, "nombre")),
+        Columna("programa_clave", True, _largo(Programa, "clave")),
+        Columna("programa_nombre", True, _largo(Programa, "nombre")),
+        Columna("unidad_clave", True, _largo(UnidadEjecutora, "clave")),
+        Columna("unidad_nombre", True, _largo(UnidadEjecutora, "nombre")),
+        Columna("grupo", False, _largo(Meta, "grupo")),
+        Columna("clave", True, _largo(Meta, "clave")),
+        Columna("descripcion", True),
+        Columna("unidad_medida", True, _largo(Meta, "unidad_medida")),
+        Columna("meta_anual", True),
+        Columna("meta_anual_original"),
+        Columna("mes_inicio"),
+        Columna("tipo_acumulacion"),
+        Columna("sentido"),
+        Columna("nivel_mir"),
+        Columna("lineas_pmd"),
+        *[Columna(m) for m in ABREVIATURAS_MES],
+    ],
+    "avances": [
+        Columna("ramo_clave", True),
+        Columna("unidad_clave", True),
+        Columna("clave", True),
+        Columna("mes", True),
+        Columna("realizado", True),
+        Columna("observaciones"),
+    ],
+    "lineas_pmd": [
+        Columna("codigo", True, _largo(LineaPMD, "codigo")),
+        Columna("nombre", False, _largo(LineaPMD, "nombre")),
+    ],
+    "programas": [
+        Columna("programa_clave", True),
+        Columna("ramo_clave", True),
+        Columna("finalidad", False, _largo(Programa, "finalidad")),
+        Columna("funcion", False, _largo(Programa, "funcion")),
+        Columna("subfuncion", False, _largo(Programa, "subfuncion")),
+        Columna("eje", False, _largo(Programa, "eje")),
+        Columna("fin"),
+        Columna("proposito"),
+    ],
+    "responsables": [
+        Columna("nivel", True),
+        Columna("ramo_clave", True),
+        Columna("clave"),
+        Columna("nombre", False, _largo(Ramo, "responsable_nombre")),
+        Columna("cargo", False, _largo(Ramo, "responsable_cargo")),
+    ],
+    "presupuesto": [
+        Columna("ramo_clave", True),
+        Columna("programa_clave", True),
+        Columna("capitulo", True, _largo(Presupuesto, "capitulo")),
+        Columna("descripcion", False, _largo(Presupuesto, "descripcion")),
+        Columna("autorizado"),
+        Columna("modificado"),
+        Columna("devengado_t1"),
+        Columna("devengado_t2"),
+        Columna("devengado_t3"),
+        Columna("devengado_t4"),
+    ],
+}
+# Helpful columns of the capture sheet and the export; read past without a warning.
+COLUMNAS_INFORMATIVAS = {
+    "avances": {
+        "programa_clave", "descripcion", "unidad_medida", "meta_anual", "programado",
+        "mes_nombre", "nombre_mes", "trimestre", "realizado_actual", "observaciones_actuales",
+    },
+}  # fmt: skip
+ALIAS = {
+    **{normalizar(n): a for n, a in zip(NOMBRES_MES, ABREVIATURAS_MES, strict=True)},
+    "descripción": "descripcion",
+    "unidaddemedida": "unidad_medida",
+    "código": "codigo",
+    "capítulo": "capitulo",
+}
+ALIAS = {normalizar(k): v for k, v in ALIAS.items()}
+HOJAS_IGNORADAS = {"instrucciones", "leeme"}
+
+
+@dataclass
+class Hoja:
+    """A sheet's header map and data rows (row number, values)."""
+
+    nombre: str  # as written in the workbook, for messages
+    clave: str  # canonical name
+    columnas: dict[str, int]  # canonical column → index
+    filas: list[tuple[int, tuple]]
+
+    def valor(self, fila: tuple, columna: str) -> Any:
+        i = self.columnas.get(columna)
+        if i is None or i >= len(fila):
+            return None
+        return fila[i]
+
+    def tiene(self, columna: str) -> bool:
+        return columna in self.columnas
