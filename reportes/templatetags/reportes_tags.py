@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from programas.numeros import formatear_numero, formatear_porcentaje
 from reportes.formatos import EXPORTADORES
 
 register = template.Library()
@@ -41,3 +42,15 @@ def enlaces_descarga(reportes="tmm-f004,avance-trimestre", **filtros):
                 }
             )
     return {"enlaces": enlaces}
+
+
+@register.filter
+def porcentaje(valor) -> str:
+    """A `formulas.Porcentaje` as the reports print it (N/P, sin captura, blank, 98%)."""
+    return formatear_porcentaje(valor)
+
+
+@register.filter
+def numero(valor) -> str:
+    """A Decimal in es-MX (thousands with comma), blank for None."""
+    return formatear_numero(valor)

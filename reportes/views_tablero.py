@@ -1,0 +1,126 @@
+"""`/tablero/`: where the municipality stands, in the user's scope, with charts that explain."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from avances.calendario import hoy
+from programas.scope import (
+    alcance_de,
+    get_meta_para_usuario,
+    get_programa_para_usuario,
+    get_ramo_para_usuario,
+    get_unidad_para_usuario,
+)
+from programas.selectors import ejercicio_elegido
+from reportes import graficas
+from reportes.selectors import AlcanceVacio, reporte_datos
+from reportes.tablero import tablero_datos
+
+TITULOS_NIVEL = {"municipio": "Ramos", "ramo": "Programas", "programa": "Unidades"}
+
+
+def _entero(request, nombre: str) -> int | None:
+    valor = request.GET.get(nombre, "")
+    if not valor:
+        return None
+    if not valor.isdigit() or len(valor) > 18:
+        raise Http404("Parámetro no válido.")
+    return int(valor)
+
+
+def _trimestre(request, anio: int) -> int:
+    elegido = _entero(request, "trimestre")
+    if elegido is not None:
+        if elegido not in (1, 2, 3, 4):
+            raise Http404("El trimestre debe ser 1, 2, 3 o 4.")
+        return elegido
+    dia = hoy()
+    return (dia.month - 1) // 3 + 1 if dia.year == anio else 4
+
+
+def _seleccion(request, ejercicio) -> dict:
+    """The drill-down chosen with ?ramo / ?programa / ?unidad / ?meta, inside the scope."""
+    usuario, sel = request.user, {"ramo": None, "programa": None, "unidad": None, "meta": None}
+    if (pk := _entero(request, "meta")) is not None:
+        sel["meta"] = get_meta_para_usuario(usuario, pk)
+    if (pk := _entero(request, "unidad")) is not None:
+        sel["unidad"] = get_unidad_para_usuario(usuario, pk)
+    if (pk := _entero(request, "programa")) is not None:
+        sel["programa"] = get_programa_para_usuario(usuario, pk)
+    if (pk := _entero(request, "ramo")) is not None:
+        sel["ramo"] = get_ramo_para_usuario(usuario, pk)
+    for objeto in (sel["programa"], sel["unidad"]):
+        if objeto is not None:
+            sel["ramo"] = sel["ramo"] or objeto.ramo
+            if objeto.ramo_id != sel["ramo"].pk:
+                raise Http404("La selección no pertenece al mismo ramo.")
+    if sel["ramo"] is not None and sel["ramo"].ejercicio_id != ejercicio.pk:
+        raise Http404("El ramo no pertenece al ejercicio elegido.")
+    return sel
+
+
+def _nivel(sel: dict) -> str:
+    if sel["unidad"] is not None:
+        return "unidad"
+    if sel["programa"] is not None:
+        return "programa"
+    return "ramo" if sel["ramo"] is not None else "municipio"
+
+
+def _graficas(tablero, nivel: str, meta) -> dict:
+    sujeto = f"la meta {meta.clave}" if meta else "las metas de conteo (SUMA) de la selección"
+    return {
+        "semaforo": graficas.distribucion_semaforo(
+            dict(tablero.semaforos), titulo="Distribución del semáforo de las metas"
+        ),
+        "avance": graficas.avance_por_nivel(
+            [graficas.Barra(h.etiqueta, h.porcentaje.valor, h.marca) for h in tablero.hijos],
+            titulo="Logrado contra lo esperado a la fecha",
+        )
+        if nivel != "unidad"
+        else None,
+        "tendencia": graficas.tendencia_mensual(
+            tablero.programado, tablero.realizado, titulo=f"Programado y realizado de {sujeto}"
+        ),
+    }
+
+
+@login_required
+@require_GET
+def tablero(request):
+    alcance = alcance_de(request.user)
+    ejercicio = ejercicio_elegido(request)
+    if alcance.vacio or ejercicio is None:
+        return render(request, "reportes/tablero.html", {"vacio": True}, status=200)
+    trimestre = _trimestre(request, ejercicio.anio)
+    sel = _seleccion(request, ejercicio)
+    nivel = _nivel(sel)
+    try:
+        datos = reporte_datos(
+            anio=ejercicio.anio,
+            trimestre=trimestre,
+            ramo_id=sel["ramo"].pk if sel["ramo"] else None,
+            programa_id=sel["programa"].pk if sel["programa"] else None,
+            unidad_id=sel["unidad"].pk if sel["unidad"] else None,
+            filtro_alcance=None if alcance.planeacion else alcance.q_metas(),
+        )
+    except AlcanceVacio:
+        datos = None
+    contexto = {"ejercicio": ejercicio, "trimestre": trimestre, "sel": sel, "nivel": nivel}
+    if datos is not None:
+        tablero_ = tablero_datos(
+            datos, nivel=nivel, meta_id=sel["meta"].pk if sel["meta"] else None
+        )
+        contexto |= {
+            "t": tablero_,
+            "graficas": _graficas(tablero_, nivel, sel["meta"]),
+            "titulo_hijos": TITULOS_NIVEL.get(nivel, ""),
+            "nivel_hijo": {"municipio": "ramo", "ramo": "programa", "programa": "unidad"}.get(
+                nivel
+            ),
+        }
+    return render(request, "reportes/tablero.html", contexto)
