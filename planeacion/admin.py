@@ -31,6 +31,7 @@ from programas.models import (
     Programado,
     Ramo,
     Reprogramacion,
+    Responsable,
     UnidadEjecutora,
 )
 
@@ -81,6 +82,32 @@ class UnidadEjecutoraAdmin(PoaModelAdmin):
     list_filter = ["ramo__ejercicio", "ramo"]
     search_fields = ["clave", "nombre", "ramo__clave", "responsable_nombre"]
     list_select_related = ["ramo__ejercicio"]
+
+
+@admin.register(Responsable)
+class ResponsableAdmin(PoaModelAdmin):
+    """Who held each post from which month: read here, edited on the Responsables page.
+
+    The page (planeacion.catalogos.responsables_guardar) keeps the post's current holder
+    and its vigencias in step; an edit here could leave them apart.
+    """
+
+    list_display = ["nombre", "cargo", "desde", "ramo", "programa", "unidad"]
+    list_filter = ["desde", "ramo__ejercicio"]
+    search_fields = ["nombre", "cargo", "ramo__clave", "programa__clave", "unidad__clave"]
+    list_select_related = ["ramo", "programa", "unidad"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(LineaPMD)

@@ -12,7 +12,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from programas.models import Ejercicio, LineaPMD, Presupuesto, Programa, Ramo, UnidadEjecutora
+from programas import responsables
+from programas.models import (
+    NOMBRES_MES,
+    Ejercicio,
+    LineaPMD,
+    Presupuesto,
+    Programa,
+    Ramo,
+    UnidadEjecutora,
+)
 
 CERO = Decimal(0)
 
@@ -183,36 +192,83 @@ RESPONSABLES = {
 }
 
 
+ETIQUETAS_PUESTO = {"ramo": "Ramo", "programa": "Programa", "unidad": "Unidad"}
+
+
 @transaction.atomic
 def responsables_guardar(
-    *, ejercicio: Ejercicio, cambios: Mapping[tuple[str, int], tuple[str, str]], usuario
+    *,
+    ejercicio: Ejercicio,
+    cambios: Mapping[tuple[str, int], tuple[str, str]],
+    usuario,
+    vigencias: Mapping[tuple[str, int], Iterable[tuple[int, str, str]]] | None = None,
 ) -> int:
-    """Set the responsable (nombre, cargo) of ramos, programas and unidades of one ejercicio.
+    """Set the responsables of ramos, programas and unidades of one ejercicio.
 
-    `cambios` maps ("ramo" | "programa" | "unidad", pk) to (nombre, cargo). Signed reports keep
-    the names they were signed with (their snapshot), so this never touches a signed quarter.
-    Return how many rows changed.
+    `cambios` maps ("ramo" | "programa" | "unidad", pk) to (nombre, cargo) of the holder
+    today (the latest period). `vigencias` maps a post to all its periods as (desde, nombre,
+    cargo): who holds it from which month (programas.responsables); a period with neither
+    name nor cargo is removed. Signed reports keep the names they were signed with (their
+    snapshot), so this never touches a signed quarter. Return how many posts changed.
     """
-    desconocidos = sorted({tipo for tipo, _ in cambios} - set(RESPONSABLES))
+    vigencias = vigencias or {}
+    llaves = {*cambios, *vigencias}
+    desconocidos = sorted({tipo for tipo, _ in llaves} - set(RESPONSABLES))
     if desconocidos:
         raise ValidationError(f"Tipo de responsable desconocido: {', '.join(desconocidos)}.")
     cambiados = 0
     for tipo, (modelo, camino) in RESPONSABLES.items():
-        ids = [pk for t, pk in cambios if t == tipo]
+        ids = {pk for t, pk in llaves if t == tipo}
         if not ids:
             continue
         objetos = modelo.objects.select_for_update().filter(pk__in=ids, **{camino: ejercicio})
         encontrados = {o.pk: o for o in objetos}
-        if len(encontrados) != len(set(ids)):
+        if len(encontrados) != len(ids):
             raise ValidationError(
                 f"Hay {modelo._meta.verbose_name_plural} que no son del ejercicio {ejercicio}."
             )
+        filas = responsables.filas_por_puesto(**{responsables.PLURALES[tipo]: ids})
         for pk, objeto in encontrados.items():
-            nombre, cargo = (" ".join((v or "").split()) for v in cambios[(tipo, pk)])
-            if (objeto.responsable_nombre, objeto.responsable_cargo) == (nombre, cargo):
+            antes = responsables.periodos(
+                filas.get((tipo, pk), []), (objeto.responsable_nombre, objeto.responsable_cargo)
+            )
+            if (tipo, pk) in vigencias:
+                lista = _periodos_validos(tipo, objeto, vigencias[(tipo, pk)])
+            else:
+                nombre, cargo = (" ".join((v or "").split()) for v in cambios[(tipo, pk)])
+                ultimo = antes[-1].desde if antes else 1
+                lista = [*antes[:-1], responsables.Periodo(ultimo, nombre, cargo)]
+                lista = [p for p in lista if p.nombre or p.cargo]
+            if lista == antes:
                 continue
-            objeto.responsable_nombre, objeto.responsable_cargo = nombre, cargo
-            objeto.full_clean(validate_unique=False, validate_constraints=False)
-            objeto.save(update_fields=["responsable_nombre", "responsable_cargo"])
+            if any(len(p.nombre) > 200 or len(p.cargo) > 200 for p in lista):
+                raise ValidationError(
+                    f"{ETIQUETAS_PUESTO[tipo]} {objeto.clave}: el nombre y el cargo admiten "
+                    "hasta 200 caracteres."
+                )
+            responsables.guardar_periodos(objeto, lista)
             cambiados += 1
     return cambiados
+
+
+def _periodos_validos(tipo: str, objeto, periodos: Iterable[tuple[int, str, str]]) -> list:
+    """The periods sorted by month, blank ones dropped; ValidationError (in Spanish) for a
+    month outside 1..12 or repeated."""
+    etiqueta = ETIQUETAS_PUESTO[tipo]
+    lista, vistos = [], set()
+    for desde, nombre, cargo in periodos:
+        nombre, cargo = " ".join((nombre or "").split()), " ".join((cargo or "").split())
+        if not (nombre or cargo):
+            continue
+        if not isinstance(desde, int) or not 1 <= desde <= 12:
+            raise ValidationError(
+                f"{etiqueta} {objeto.clave}: «{desde}» no es un mes; use de 1 (enero) a 12."
+            )
+        if desde in vistos:
+            raise ValidationError(
+                f"{etiqueta} {objeto.clave}: hay dos personas desde "
+                f"{NOMBRES_MES[desde - 1].lower()}; deje una por mes."
+            )
+        vistos.add(desde)
+        lista.append(responsables.Periodo(desde, nombre, cargo))
+    return sorted(lista, key=lambda p: p.desde)

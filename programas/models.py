@@ -141,6 +141,73 @@ class UnidadEjecutora(models.Model):
         return f"{self.clave} {self.nombre}"
 
 
+class Responsable(models.Model):
+    """Who holds a post (ramo, programa or unidad) from a month of the ejercicio on.
+
+    The report of quarter q prints the row with the greatest `desde` <= 3q. The post's own
+    `responsable_nombre` / `responsable_cargo` are the holder today, i.e. the row with the
+    greatest `desde` (programas.responsables reads both the same way).
+    """
+
+    ramo = models.ForeignKey(
+        Ramo, null=True, blank=True, on_delete=models.CASCADE, related_name="responsables"
+    )
+    programa = models.ForeignKey(
+        Programa, null=True, blank=True, on_delete=models.CASCADE, related_name="responsables"
+    )
+    unidad = models.ForeignKey(
+        UnidadEjecutora,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="responsables",
+    )
+    nombre = models.CharField(max_length=200, blank=True)
+    cargo = models.CharField(max_length=200, blank=True)
+    desde = models.PositiveSmallIntegerField(
+        "desde (mes)",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Primer mes (1..12) del ejercicio en que la persona ocupa el puesto.",
+    )
+
+    class Meta:
+        ordering = ["ramo", "programa", "unidad", "desde"]
+        verbose_name = "responsable (vigencia)"
+        verbose_name_plural = "responsables (vigencias)"
+        constraints = [
+            models.CheckConstraint(
+                name="programas_responsable_un_puesto",
+                condition=Q(ramo__isnull=False, programa__isnull=True, unidad__isnull=True)
+                | Q(ramo__isnull=True, programa__isnull=False, unidad__isnull=True)
+                | Q(ramo__isnull=True, programa__isnull=True, unidad__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="programas_responsable_desde_mes",
+                condition=Q(desde__gte=1, desde__lte=12),
+            ),
+            models.UniqueConstraint(
+                fields=["ramo", "desde"],
+                condition=Q(ramo__isnull=False),
+                name="programas_responsable_ramo_desde_unico",
+            ),
+            models.UniqueConstraint(
+                fields=["programa", "desde"],
+                condition=Q(programa__isnull=False),
+                name="programas_responsable_programa_desde_unico",
+            ),
+            models.UniqueConstraint(
+                fields=["unidad", "desde"],
+                condition=Q(unidad__isnull=False),
+                name="programas_responsable_unidad_desde_unico",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        puesto = self.unidad or self.programa or self.ramo
+        return f"{puesto}: {self.nombre} (desde {NOMBRES_MES[self.desde - 1].lower()})"
+
+
 class LineaPMD(models.Model):
     """Eje, estrategia or línea de acción of the Plan Municipal de Desarrollo (code like 2.1.5)."""
 

@@ -47,7 +47,7 @@ def test_planeacion_sees_changelist_and_change_page(admin_planeacion, poa, model
 
 
 # Created only by the sign-off workflow and the planning services.
-SIN_ALTA = {"TrimestreFirma", "EventoFirma", "Reprogramacion"}
+SIN_ALTA = {"TrimestreFirma", "EventoFirma", "Reprogramacion", "SolicitudReapertura", "Responsable"}
 
 
 @pytest.mark.parametrize("modelo", MODELOS, ids=lambda m: m.__name__)

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from avances.firma.reglas import Accion, Estado, Rol
 from avances.models import EventoFirma, TrimestreFirma
+from programas import responsables
 from programas.models import Asignacion, Programa, UnidadEjecutora
 
 
@@ -41,6 +42,11 @@ class Firmas:
     def autorizado(self) -> bool:
         return self.estado == Estado.AUTORIZADO
 
+    @property
+    def regla(self) -> str:
+        """Whose name goes on paper, in words (shown by the signature boxes)."""
+        return REGLA_NOMBRE
+
 
 CAJAS = (
     (Accion.ENVIAR, "ELABORÓ", "RESPONSABLE DE LA UNIDAD EJECUTORA"),
@@ -58,9 +64,11 @@ def firmantes(programa, unidad, trimestre: int) -> Firmas:
 
 
 def firmantes_por_par(
-    pares: Iterable[tuple[int, int]], trimestre: int
+    pares: Iterable[tuple[int, int]], trimestre: int, *, vigencias: dict | None = None
 ) -> dict[tuple[int, int], Firmas]:
-    """`firmantes` for many (programa_id, unidad_id) pairs of one quarter in three queries."""
+    """`firmantes` for many (programa_id, unidad_id) pairs of one quarter in five queries
+    (programas, unidades, their responsables' vigencias, firmas, eventos); four when the
+    caller passes `vigencias` (`programas.responsables.filas_por_puesto` of those posts)."""
     pares = set(pares)
     if not pares:
         return {}
@@ -68,6 +76,7 @@ def firmantes_por_par(
         p["id"]: p
         for p in Programa.objects.filter(pk__in={p for p, _ in pares}).values(
             "id",
+            "ramo_id",
             "responsable_nombre",
             "responsable_cargo",
             "ramo__responsable_nombre",
@@ -80,6 +89,7 @@ def firmantes_por_par(
             "id", "responsable_nombre", "responsable_cargo"
         )
     }
+    registrados = _registrados(programas, unidades, trimestre, vigencias)
     firmas = {
         (f["programa_id"], f["unidad_id"]): f
         for f in TrimestreFirma.objects.filter(
@@ -96,16 +106,12 @@ def firmantes_por_par(
     resultado = {}
     for programa_id, unidad_id in pares:
         programa = programas.get(programa_id)
-        unidad = unidades.get(unidad_id)
-        if programa is None or unidad is None:
+        if programa is None or unidad_id not in unidades:
             continue
-        registrados = {
-            Accion.ENVIAR: (unidad["responsable_nombre"], unidad["responsable_cargo"]),
-            Accion.REVISAR: (programa["responsable_nombre"], programa["responsable_cargo"]),
-            Accion.AUTORIZAR: (
-                programa["ramo__responsable_nombre"],
-                programa["ramo__responsable_cargo"],
-            ),
+        en_oficio = {
+            Accion.ENVIAR: registrados[("unidad", unidad_id)],
+            Accion.REVISAR: registrados[("programa", programa_id)],
+            Accion.AUTORIZAR: registrados[("ramo", programa["ramo_id"])],
         }
         firma = firmas.get((programa_id, unidad_id))
         vigentes: dict = {}
@@ -120,7 +126,7 @@ def firmantes_por_par(
             if e:
                 cajas.append(Firmante(rol, titulo, e["nombre"], e["cargo"], e["fecha"]))
             else:
-                nombre, cargo = registrados[accion]
+                nombre, cargo = en_oficio[accion]
                 cajas.append(Firmante(rol, titulo, nombre or "", cargo or ""))
         estado = firma["estado"] if firma else Estado.BORRADOR
         resultado[(programa_id, unidad_id)] = Firmas(
@@ -133,9 +139,67 @@ def firmantes_por_par(
     return resultado
 
 
-def nombre_y_cargo(usuario, accion: str, *, programa, unidad) -> tuple[str, str]:
-    """The signer's full name and cargo now: the Asignacion's cargo, else the one on record."""
+def _registrados(programas: dict, unidades: dict, trimestre: int, filas: dict | None) -> dict:
+    """(nivel, id) → (nombre, cargo) of the responsable in office at the end of the quarter
+    (programas.responsables); one query unless the caller loaded the rows."""
+    if filas is None:
+        filas = responsables.filas_por_puesto(
+            ramos={p["ramo_id"] for p in programas.values()},
+            programas=programas.keys(),
+            unidades=unidades.keys(),
+        )
+    mes = responsables.mes_de_cierre(trimestre)
+    registrados = {}
+    for p in programas.values():
+        for nivel, pk, prefijo in (("programa", p["id"], ""), ("ramo", p["ramo_id"], "ramo__")):
+            actual = (p[f"{prefijo}responsable_nombre"], p[f"{prefijo}responsable_cargo"])
+            registrados[(nivel, pk)] = responsables.vigente(
+                responsables.periodos(filas.get((nivel, pk), []), actual), mes
+            )
+    for u in unidades.values():
+        actual = (u["responsable_nombre"], u["responsable_cargo"])
+        registrados[("unidad", u["id"])] = responsables.vigente(
+            responsables.periodos(filas.get(("unidad", u["id"]), []), actual), mes
+        )
+    return registrados
+
+
+REGLA_NOMBRE = (
+    "En cada caja se imprime el responsable del catálogo que ocupa el puesto al cierre del "
+    "trimestre (Planeación › Responsables); si el puesto no tiene responsable, el nombre de "
+    "quien firma. Al firmar, ese nombre y cargo quedan fijos en el reporte."
+)
+
+_NIVEL_DE_ACCION = {Accion.ENVIAR: "unidad", Accion.REVISAR: "programa", Accion.AUTORIZAR: "ramo"}
+
+
+def nombre_y_cargo(
+    usuario, accion: str, *, programa, unidad, trimestre: int | None = None
+) -> tuple[str, str]:
+    """The name and cargo a step records (REGLA_NOMBRE), so the box shows before signing the
+    name that goes on paper: the responsable in office at the end of `trimestre` (None: the
+    holder today) when the post has one, else the signer's own name. Cargo: the catalog's
+    for a catalog name, else the signer's Asignacion cargo, else the catalog's."""
+    registrado = ("", "")
+    nivel = _NIVEL_DE_ACCION.get(accion)
+    if nivel:
+        puesto = {"unidad": unidad, "programa": programa, "ramo": programa.ramo}[nivel]
+        lista = responsables.periodos_de(puesto)
+        registrado = (
+            responsables.vigente(lista, responsables.mes_de_cierre(trimestre))
+            if trimestre
+            else ((lista[-1].nombre, lista[-1].cargo) if lista else ("", ""))
+        )
+    if registrado[0].strip():
+        if registrado[1].strip():
+            return registrado[0].strip(), registrado[1].strip()
+        return registrado[0].strip(), _cargo_asignado(usuario, accion, programa, unidad)
     nombre = (usuario.get_full_name() or usuario.get_username()).strip()
+    return nombre, _cargo_asignado(usuario, accion, programa, unidad) or registrado[1]
+
+
+def _cargo_asignado(usuario, accion: str, programa, unidad) -> str:
+    """The cargo of the signer's Asignacion for this step ('' if none)."""
     filtros = {
         Accion.ENVIAR: Q(rol=Rol.RESPONSABLE_UNIDAD, unidad=unidad),
         Accion.REVISAR: Q(rol=Rol.RESPONSABLE_PROGRAMA, programa=programa),
@@ -154,10 +218,4 @@ def nombre_y_cargo(usuario, accion: str, *, programa, unidad) -> tuple[str, str]
         .values_list("cargo", flat=True)
         .first()
     )
-    if not cargo:
-        cargo = {
-            Accion.ENVIAR: unidad.responsable_cargo,
-            Accion.REVISAR: programa.responsable_cargo,
-            Accion.AUTORIZAR: programa.ramo.responsable_cargo,
-        }.get(accion, "")
-    return nombre, cargo or ""
+    return cargo or ""
