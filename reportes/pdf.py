@@ -25,6 +25,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from reportes import pdf_hijo
+from reportes.verificable import MARCA_BORRADOR
 
 if TYPE_CHECKING:
     from reportes.formatos.base import Documento, Hoja
@@ -47,6 +48,7 @@ def html_de(documento: Documento, hojas: list[Hoja] | None = None) -> str:
             "hojas": documento.hojas if hojas is None else hojas,
             "ayuntamiento": settings.POA_AYUNTAMIENTO,
             "logo": _url_logo(),
+            "marca_borrador": MARCA_BORRADOR,
         },
     )
 

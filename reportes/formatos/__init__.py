@@ -10,6 +10,7 @@ without rendering.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ FORMATOS_ARCHIVO = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 # Bump when a template or builder changes the look of a format: old cached PDFs are ignored.
-VERSION_PLANTILLAS = "3"  # 3: TMM-F004 without the SEMÁFORO column
+VERSION_PLANTILLAS = "4"  # 4: QR code and URL of /verificar/ on signed sheets
 
 
 @dataclass(frozen=True)
@@ -123,11 +124,13 @@ def _sufijo(datos: DatosReporte) -> str:
 
 
 def ruta_firmado(identificador: str, huella: str) -> Path:
+    # The signed sheets print the verification URL: a new POA_URL_BASE needs new files.
+    base = hashlib.sha256(settings.POA_URL_BASE.rstrip("/").encode()).hexdigest()[:8]
     return (
         Path(settings.MEDIA_ROOT)
         / "reportes"
         / "firmados"
-        / f"{identificador}-v{VERSION_PLANTILLAS}-{huella}.pdf"
+        / f"{identificador}-v{VERSION_PLANTILLAS}-{base}-{huella}.pdf"
     )
 
 

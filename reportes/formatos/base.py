@@ -14,6 +14,7 @@ from decimal import Decimal
 from programas import formulas
 from programas.numeros import formatear_numero, formatear_porcentaje, formatear_variacion
 from reportes.datos import Firmante
+from reportes.verificable import url_verificacion
 
 
 @dataclass
@@ -67,6 +68,12 @@ class Hoja:
     pie: str = ""  # running footer text (format · unidad · period)
     encabezado_institucional: list[str] = field(default_factory=list)  # e.g. TESORERÍA
     verificacion: str = ""  # verification code of the authorized quarter
+    firmada: bool = False  # the sheet's quarter is AUTORIZADO; otherwise it prints BORRADOR
+
+    @property
+    def url_verificacion(self) -> str:
+        """Absolute `/verificar/<código>/` URL printed (and QR-encoded) on a signed sheet."""
+        return url_verificacion(self.verificacion) if self.verificacion else ""
 
 
 @dataclass

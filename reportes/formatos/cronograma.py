@@ -135,6 +135,7 @@ def _hoja(datos: DatosReporte, s: Seccion, nombre: str) -> Hoja:
         tablas=[Tabla(list(ANCHOS), _encabezado(datos), _filas(datos, s), clase="cronograma")],
         firmantes=s.firmantes,
         verificacion=s.codigo_verificacion,
+        firmada=s.firmado,
         notas=[
             "X = mes con meta programada. Índice de eficiencia = Actividades logradas / "
             "Actividades programadas × 100, acumulado desde el inicio de la vigencia "

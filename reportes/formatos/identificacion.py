@@ -106,7 +106,15 @@ def _encabezado(p: ProgramaInfo) -> list[tuple[str, str]]:
     return encabezado
 
 
-def _hoja(datos: DatosReporte, p: ProgramaInfo, nombre: str) -> Hoja:
+def _programas_firmados(datos: DatosReporte) -> set[int]:
+    """Programas whose every (programa, unidad) report of the quarter is AUTORIZADO."""
+    firmados: dict[int, bool] = {}
+    for s in datos.secciones:
+        firmados[s.programa_id] = firmados.get(s.programa_id, True) and s.firmado
+    return {programa_id for programa_id, firmado in firmados.items() if firmado}
+
+
+def _hoja(datos: DatosReporte, p: ProgramaInfo, nombre: str, *, firmada: bool) -> Hoja:
     return Hoja(
         nombre=nombre,
         titulo=[f"IDENTIFICACIÓN DE PROGRAMAS PARA EL EJERCICIO FISCAL {datos.anio}"],
@@ -116,13 +124,18 @@ def _hoja(datos: DatosReporte, p: ProgramaInfo, nombre: str) -> Hoja:
         datos=_encabezado(p),
         tablas=[_tabla_mir(p), _tabla_presupuesto(p)],
         firmantes=p.firmantes,
+        firmada=firmada,
         pie=f"Identificación de programas · {p.clave} {p.nombre} · {datos.periodo}",
     )
 
 
 def construir_identificacion_programas(datos: DatosReporte) -> Documento:
     nombres = _nombres(datos.programas)
-    hojas = [_hoja(datos, p, nombre) for p, nombre in zip(datos.programas, nombres, strict=True)]
+    firmados = _programas_firmados(datos)
+    hojas = [
+        _hoja(datos, p, nombre, firmada=p.programa_id in firmados)
+        for p, nombre in zip(datos.programas, nombres, strict=True)
+    ]
     return Documento(
         nombre=f"identificacion-programas_{datos.anio}_T{datos.trimestre}",
         titulo="Identificación de programas (Tesorería)",

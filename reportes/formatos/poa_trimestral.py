@@ -106,6 +106,7 @@ def _hoja(datos: DatosReporte, s: Seccion, nombre: str, filas: list[Fila]) -> Ho
         tablas=[Tabla(list(ANCHOS), _encabezado(meses, ordinal), filas, clase="poa")],
         firmantes=[director],
         verificacion=s.codigo_verificacion,
+        firmada=s.firmado,
         notas=[
             "U.M. = Unidad de Medida, Cant = Cantidad, P = Programado, R = Realizado, "
             "P/R = porcentaje realizado sobre programado, N/P = No Programado. "

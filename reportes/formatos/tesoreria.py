@@ -126,6 +126,7 @@ def _hoja_avance(datos: DatosReporte, s: Seccion, nombre: str) -> Hoja:
         ],
         firmantes=s.firmantes,
         verificacion=s.codigo_verificacion,
+        firmada=s.firmado,
         pie=pie_seccion(f"Avance del {ordinal.lower()} trimestre", s, datos.periodo),
     )
 
@@ -220,6 +221,7 @@ def _hoja_estimacion(datos: DatosReporte, s: Seccion, nombre: str) -> Hoja:
         tablas=[tabla],
         firmantes=s.firmantes,
         verificacion=s.codigo_verificacion,
+        firmada=s.firmado,
         notas=[
             "VARIACIÓN = REALIZADO − PROGRAMADO; las cifras negativas van entre "
             "paréntesis. El total suma los meses (las acciones en porcentaje toman el "

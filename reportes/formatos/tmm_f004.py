@@ -122,6 +122,7 @@ def _hoja(datos: DatosReporte, s: Seccion, nombre: str, *, mensual: bool) -> Hoj
         tablas=[_tabla(s, datos.trimestre, mensual=mensual)],
         firmantes=s.firmantes,
         verificacion=s.codigo_verificacion,
+        firmada=s.firmado,
         notas=[
             ("P = Programado, A = Alcanzado. " if not mensual else "")
             + f"Los {'meses' if mensual else 'trimestres'} posteriores al reportado "
