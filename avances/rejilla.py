@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from avances.bloqueo import mapa_autorizados
+from avances.bloqueo import (
+    mapa_autorizados,
+    razones_de_bloqueo,
+    texto_de_bloqueo,
+    vigente_en_trimestre,
+)
 from avances.calendario import fechas_limite, hoy, mes_corte, meses_cerrados, ultimo_mes_capturable
 from avances.insumos import cambios_por_meta, umbrales_de
 from avances.models import Avance
@@ -105,7 +110,9 @@ class GrupoRejilla:
     nombre: str
     autorizado: bool
     filas: list[FilaRejilla] = field(default_factory=list)
+    motivo_bloqueo: str = ""  # why and by whom the quarter is locked, in words
     enlaces: dict[str, str] = field(default_factory=dict)  # set by the view
+    palabras: object = None  # the report's sign-off state in words (set by the view)
 
 
 @dataclass
@@ -168,9 +175,17 @@ def rejilla_captura(
         .order_by("programa__clave", "orden", "clave", "id")
         .values(*_CAMPOS_META)
     )
+    cambios = cambios_por_meta([m["id"] for m in metas])
+    # A meta whose vigencia starts after the quarter is not part of it (DOMAIN.md §3).
+    metas = [
+        m
+        for m in metas
+        if vigente_en_trimestre(
+            mes_inicio=m["mes_inicio"], cambios=cambios.get(m["id"], ()), trimestre=trimestre
+        )
+    ]
     ids = [m["id"] for m in metas]
     programados = _programados(ids)
-    cambios = cambios_por_meta(ids)
     avances = _avances_por_meta(ids)
     autorizados = mapa_autorizados({(m["programa_id"], unidad.pk) for m in metas})
     limites = fechas_limite(ejercicio)
@@ -196,6 +211,7 @@ def rejilla_captura(
             meses=meses, bloqueado=bloqueado, corte=corte, umbrales=umbrales,
         )  # fmt: skip
         grupo.filas.append(_fila_rejilla(meta, calculo, celdas, a_meta, meses_t=meses_t))
+    _motivos_de_bloqueo(grupos.values(), unidad=unidad, trimestre=trimestre)
     fecha, configurada = limites[trimestre]
     return Rejilla(
         unidad=unidad,
@@ -208,6 +224,16 @@ def rejilla_captura(
         fecha_limite_configurada=configurada,
         umbrales=umbrales,
     )
+
+
+def _motivos_de_bloqueo(grupos, *, unidad, trimestre: int) -> None:
+    """Name why and by whom each locked programa's quarter is locked (one query, if any)."""
+    bloqueados = [g for g in grupos if g.autorizado]
+    razones = razones_de_bloqueo((g.programa_id, unidad.pk, trimestre) for g in bloqueados)
+    for grupo in bloqueados:
+        grupo.motivo_bloqueo = razones.get((grupo.programa_id, unidad.pk, trimestre)) or (
+            texto_de_bloqueo(trimestre, programa=grupo.clave, unidad=unidad.clave)
+        )
 
 
 def _avances_por_meta(meta_ids) -> dict[int, dict[int, dict]]:
@@ -236,7 +262,7 @@ def _meses_rejilla(meses_t, *, ultimo: int, cerrados, puede_capturar: bool) -> l
         if mes > ultimo:
             motivo = "Mes futuro"
         elif mes in cerrados:
-            motivo = "Periodo cerrado"
+            motivo = "Periodo cerrado por Planeación"
         elif not puede_capturar:
             motivo = "Solo lectura"
         meses.append(

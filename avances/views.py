@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from avances import selectors, services
+from avances import selectors, selectors_firma, services
 from avances.calendario import fechas_limite, hoy, meses_cerrados, ultimo_mes_capturable
 from avances.filters import MetasFilter
 from avances.forms import (
@@ -28,7 +28,7 @@ from avances.forms import (
 from avances.rejilla import rejilla_captura
 from avances.tables import AsignacionesTable, MetasTable
 from programas import formulas
-from programas.models import NOMBRES_MES, Asignacion, Ejercicio
+from programas.models import NOMBRES_MES, Asignacion, Ejercicio, Meta
 from programas.scope import (
     alcance_de,
     exigir_planeacion,
@@ -96,6 +96,36 @@ class InicioView(LoginRequiredMixin, SingleTableMixin, FilterView):
             semaforo=semaforo,
         )
 
+    def _mis_unidades(self, alcance) -> list[dict]:
+        """The user's unidades (up to 60) with each report's sign-off state in words."""
+        unidades = list(
+            unidades_visibles(self.request.user)
+            .filter(ramo__ejercicio=self.ejercicio)
+            .select_related("ramo")
+            .order_by("ramo__clave", "clave")[:60]
+        )
+        pares = (
+            Meta.objects.filter(unidad__in=unidades)
+            .order_by("programa__clave")
+            .values_list("programa_id", "programa__clave", "unidad_id")
+            .distinct()
+        )
+        claves = {(p, u): clave for p, clave, u in pares}
+        palabras = selectors_firma.palabras_por_par(
+            claves, ejercicio=self.ejercicio, trimestre=self.trimestre
+        )
+        return [
+            {
+                "unidad": u,
+                "captura": u.pk in alcance.capturista,
+                "url": reverse("avances:captura", args=[u.pk, self.trimestre]),
+                "reportes": [
+                    (clave, palabras[par]) for par, clave in claves.items() if par[1] == u.pk
+                ],
+            }
+            for u in unidades
+        ]
+
     def get_context_data(self, **kwargs):
         contexto = super().get_context_data(**kwargs)
         user = self.request.user
@@ -115,17 +145,7 @@ class InicioView(LoginRequiredMixin, SingleTableMixin, FilterView):
             fecha_limite=fecha,
             fecha_limite_configurada=configurada,
             fecha_vencida=dia > fecha,
-            mis_unidades=[
-                {
-                    "unidad": u,
-                    "captura": u.pk in alcance.capturista,
-                    "url": reverse("avances:captura", args=[u.pk, self.trimestre]),
-                }
-                for u in unidades_visibles(user)
-                .filter(ramo__ejercicio=self.ejercicio)
-                .select_related("ramo")
-                .order_by("ramo__clave", "clave")[:60]
-            ],
+            mis_unidades=self._mis_unidades(alcance),
             ejercicios=list(Ejercicio.objects.order_by("-anio").values("pk", "anio")),
         )
         if alcance.planeacion:
@@ -185,7 +205,13 @@ def captura(request, unidad_id: int, trimestre: int):
             celda.entrada = form.celdas.get((fila.meta_id, celda.mes))
     anio = rejilla.ejercicio.anio
     descargar = _url_si_existe("reportes:descargar")
+    palabras = selectors_firma.palabras_por_par(
+        [(g.programa_id, unidad.pk) for g in rejilla.grupos],
+        ejercicio=rejilla.ejercicio,
+        trimestre=trimestre,
+    )
     for grupo in rejilla.grupos:
+        grupo.palabras = palabras[(grupo.programa_id, unidad.pk)]
         if descargar:
             for tipo in ("pdf", "xlsx"):
                 consulta = urlencode(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,12 +27,15 @@ from avances.firma import (
     normalizar_codigo,
     verificar_codigo,
 )
+from avances.firma.avisos import SinCapturistas, pedir_captura, url_celda
+from avances.firma.reglas import Rol, tiene_rol
 from avances.models import EventoFirma, TrimestreFirma
-from programas.models import NOMBRES_MES, Ejercicio, Programa, Ramo, UnidadEjecutora
-from programas.scope import exigir_planeacion, metas_visibles
+from programas.models import Ejercicio, Programa, UnidadEjecutora
+from programas.scope import alcance_de, metas_visibles, puede_capturar, ramos_visibles
 from programas.selectors import ejercicio_elegido
 
 Accion = EventoFirma.Accion
+logger = logging.getLogger("poa.firmas")
 ETIQUETAS_ACCION = {
     Accion.ENVIAR: "Enviar a revisión (Elaboró)",
     Accion.REVISAR: "Marcar como revisado (Revisó)",
@@ -80,6 +85,9 @@ def bandeja(request):
     for grupo in (datos.por_enviar, datos.por_revisar, datos.por_autorizar):
         for r in grupo:
             r.url_pdf = url_pdf(r.programa_id, r.unidad_id, r.trimestre, ejercicio.anio)
+            r.enlaces_faltantes = [
+                (f, url_celda(r.unidad_id, r.trimestre, f.celda)) for f in r.faltantes[:5]
+            ]
     contexto = {
         "ejercicio": ejercicio,
         "ejercicios": Ejercicio.objects.order_by("-anio"),
@@ -91,36 +99,46 @@ def bandeja(request):
 
 @login_required
 def panel(request, programa_id: int, unidad_id: int, trimestre: int):
-    """One report: its state, what is missing, its figures, its history and the actions."""
+    """The review page of one report: state in words, TMM-F004 preview, missing items, actions.
+
+    Revisó and Autorizó sign only here, after the preview (the inbox links to this page).
+    """
     programa, unidad = _reporte_para_usuario(request.user, programa_id, unidad_id, trimestre)
     firma = TrimestreFirma.objects.filter(
         programa=programa, unidad=unidad, trimestre=trimestre
     ).first()
     estado = firma.estado if firma else TrimestreFirma.Estado.BORRADOR
+    eventos = list(firma.eventos.order_by("fecha", "id")) if firma else []
     acciones = acciones_posibles(request.user, estado, programa=programa, unidad=unidad)
     faltantes = (
         faltantes_para_enviar(programa=programa, unidad=unidad, trimestre=trimestre)
-        if estado == TrimestreFirma.Estado.BORRADOR
+        if estado != TrimestreFirma.Estado.AUTORIZADO
         else []
     )
+    captura = puede_capturar(request.user, unidad.pk)
     contexto = {
         "programa": programa,
         "ramo": programa.ramo,
         "unidad": unidad,
         "trimestre": trimestre,
         "nombre_trimestre": NOMBRES_TRIMESTRE[trimestre],
+        "periodo": PERIODOS[trimestre],
         "firma": firma,
         "estado": estado,
-        "estado_display": TrimestreFirma.Estado(estado).label,
+        "palabras": selectors_firma.estado_en_palabras(
+            estado,
+            selectors_firma.UltimoEvento.de(eventos[-1] if eventos else None),
+            faltantes=faltantes,
+        ),
         "version": firma.version if firma else 1,
-        "eventos": list(firma.eventos.select_related(None).order_by("fecha", "id"))
-        if firma
-        else [],
-        "faltantes": faltantes,
+        "eventos": eventos,
+        "faltantes": [(f, url_celda(unidad.pk, trimestre, f.celda)) for f in faltantes],
+        "puede_capturar": captura,
+        "puede_pedir": not captura and _firma_o_planea(request.user, programa, unidad),
         "acciones": [(a, ETIQUETAS_ACCION[a]) for a in acciones],
         "firmantes": firmantes(programa, unidad, trimestre),
         "filas": selectors_firma.resumen(programa, unidad, trimestre),
-        "meses": [NOMBRES_MES[m - 1] for m in range(3 * trimestre - 2, 3 * trimestre + 1)],
+        "periodos": list(PERIODOS.values()),
         "url_pdf": url_pdf(programa.pk, unidad.pk, trimestre, programa.ramo.ejercicio.anio),
         "url_captura": _url_captura(unidad.pk, trimestre),
         "url_verificar": reverse("firmas:verificar", args=[firma.codigo_verificacion])
@@ -128,6 +146,48 @@ def panel(request, programa_id: int, unidad_id: int, trimestre: int):
         else "",
     }
     return render(request, "avances/firma_panel.html", contexto)
+
+
+PERIODOS = {1: "Ene-Mar", 2: "Abr-Jun", 3: "Jul-Sep", 4: "Oct-Dic"}
+
+
+def _firma_o_planea(usuario, programa, unidad) -> bool:
+    roles = (Rol.RESPONSABLE_UNIDAD, Rol.RESPONSABLE_PROGRAMA, Rol.RESPONSABLE_RAMO, Rol.PLANEACION)
+    return any(tiene_rol(usuario, r, programa=programa, unidad=unidad) for r in roles)
+
+
+@require_POST
+@login_required
+def pedir(request, programa_id: int, unidad_id: int, trimestre: int):
+    """A signer who cannot capture emails the missing items to the unidad's capturistas."""
+    programa, unidad = _reporte_para_usuario(request.user, programa_id, unidad_id, trimestre)
+    if puede_capturar(request.user, unidad.pk) or not _firma_o_planea(
+        request.user, programa, unidad
+    ):
+        raise PermissionDenied("Solo los firmantes que no capturan piden la captura.")
+    panel_url = reverse("firmas:panel", args=[programa.pk, unidad.pk, trimestre])
+    faltantes = faltantes_para_enviar(programa=programa, unidad=unidad, trimestre=trimestre)
+    if not faltantes:
+        messages.info(request, "La captura del trimestre está completa: no hay nada que pedir.")
+        return HttpResponseRedirect(panel_url)
+    try:
+        enviados = pedir_captura(
+            programa=programa, unidad=unidad, trimestre=trimestre, usuario=request.user,
+            faltantes=faltantes,
+        )  # fmt: skip
+    except SinCapturistas as exc:
+        messages.error(request, f"No se envió el aviso: {exc}")
+        return HttpResponseRedirect(panel_url)
+    except Exception:  # noqa: BLE001 - a mail outage is reported, never a 500
+        logger.exception("No se pudo pedir la captura de %s/%s", programa.pk, unidad.pk)
+        messages.error(request, "No se pudo enviar el correo; intente más tarde.")
+        return HttpResponseRedirect(panel_url)
+    messages.success(
+        request,
+        f"Se pidió a la captura de la unidad {unidad.clave} completar {len(faltantes)} "
+        f"pendiente(s) ({enviados} correo(s) enviado(s)).",
+    )
+    return HttpResponseRedirect(panel_url)
 
 
 def _url_captura(unidad_id: int, trimestre: int) -> str:
@@ -189,8 +249,9 @@ def accion(request, programa_id: int, unidad_id: int, trimestre: int):
 
 @login_required
 def tablero(request):
-    """Planeación: every (programa, unidad) report's state per quarter."""
-    exigir_planeacion(request.user)
+    """Every report's state per quarter, within the user's scope (signers, Consulta, Planeación)."""
+    if not selectors_firma.puede_ver_tablero(request.user):
+        raise PermissionDenied("El tablero es para los firmantes, Consulta y Planeación.")
     ejercicio = ejercicio_elegido(request)
     if ejercicio is None:
         return render(request, "avances/sin_ejercicio.html")
@@ -199,16 +260,19 @@ def tablero(request):
     estado = request.GET.get("estado", "")
     if estado not in TrimestreFirma.Estado.values:
         estado = ""
-    filas, conteos = selectors_firma.tablero(ejercicio, ramo_id=ramo_id, estado=estado)
+    filas, conteos = selectors_firma.tablero(
+        ejercicio, usuario=request.user, ramo_id=ramo_id, estado=estado
+    )
     contexto = {
         "ejercicio": ejercicio,
         "ejercicios": Ejercicio.objects.order_by("-anio"),
-        "ramos": Ramo.objects.filter(ejercicio=ejercicio).order_by("clave"),
+        "ramos": ramos_visibles(request.user).filter(ejercicio=ejercicio).order_by("clave"),
         "ramo_id": ramo_id,
         "estado": estado,
         "estados": TrimestreFirma.Estado.choices,
         "filas": filas,
         "conteos": [(q, conteos[q]) for q in range(1, 5)],
+        "planeacion": alcance_de(request.user).planeacion,
     }
     return render(request, "avances/firma_tablero.html", contexto)
 

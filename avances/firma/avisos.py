@@ -90,3 +90,44 @@ def notificar_evento(evento_id: int) -> int:
     except Exception:  # the step is already recorded; a mail outage must not undo it
         logger.exception("No se pudo enviar la notificación del evento %s", evento.pk)
         return 0
+
+
+def url_celda(unidad_id: int, trimestre: int, celda: str = "") -> str:
+    """Path of the capture grid, pointing at one cell (`?celda=r-<meta>-<mes>`) if given."""
+    ruta = reverse("avances:captura", args=[unidad_id, trimestre])
+    return f"{ruta}?celda={celda}#{celda}" if celda else ruta
+
+
+class SinCapturistas(Exception):
+    """The unidad has no active capturista with an email: nobody to ask (nothing sent)."""
+
+
+def pedir_captura(*, programa, unidad, trimestre: int, usuario, faltantes) -> int:
+    """Email the unidad's capturistas the missing items of a report, each with its cell link.
+
+    Raises `SinCapturistas` when nobody can receive it; returns the number of emails sent.
+    """
+    destinatarios = _correos(Q(rol=Rol.CAPTURISTA, unidad=unidad))
+    if not destinatarios:
+        raise SinCapturistas(
+            f"La unidad {unidad.clave} no tiene capturistas activos con correo electrónico."
+        )
+    base = settings.POA_URL_BASE.rstrip("/")
+    nombre = (usuario.get_full_name() or usuario.username) if usuario else "Un firmante"
+    lineas = [
+        f"- {f}\n  {base}{url_celda(unidad.pk, trimestre, getattr(f, 'celda', ''))}"
+        for f in faltantes
+    ]
+    texto = (
+        f"{NOMBRES_TRIMESTRE[trimestre]} {programa.ramo.ejercicio.anio} — programa "
+        f"{programa.clave} {programa.nombre}, unidad {unidad.clave} {unidad.nombre}\n\n"
+        f"{nombre} pide completar la captura para poder firmar el reporte. Pendientes "
+        f"({len(lineas)}):\n\n" + "\n".join(lineas) + "\n\nCaptura del trimestre: "
+        f"{base}{url_celda(unidad.pk, trimestre)}\n"
+    )
+    return send_mail(
+        f"[POA] Pendientes de captura: {programa.clave}/{unidad.clave} T{trimestre}",
+        texto,
+        None,
+        destinatarios,
+    )

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from avances.bloqueo import vigente_en_trimestre
 from avances.calendario import ultimo_mes_capturable
 from avances.firma.reglas import NOMBRES_TRIMESTRE
 from avances.insumos import (
@@ -25,6 +26,35 @@ from avances.insumos import (
 from programas import formulas
 from programas.models import NOMBRES_MES, Meta, Programa, UnidadEjecutora
 from programas.numeros import formatear_porcentaje
+
+
+class Faltante(str):
+    """One missing item: its Spanish text (a `str`, as before) plus where to fix it.
+
+    `tipo` is "captura" (a realized value) or "justificacion" (an observación); `meta_id`
+    and `mes` name the grid cell (`mes` = first month to fix); `resumen` is the text without
+    the instruction to the capturista, for signers who cannot capture.
+    """
+
+    tipo: str = ""
+    meta_id: int | None = None
+    clave: str = ""
+    mes: int | None = None
+    resumen: str = ""
+
+    def __new__(cls, texto: str, *, tipo="", meta_id=None, clave="", mes=None, resumen=""):
+        objeto = super().__new__(cls, texto)
+        objeto.tipo, objeto.meta_id, objeto.clave, objeto.mes = tipo, meta_id, clave, mes
+        objeto.resumen = resumen or texto
+        return objeto
+
+    @property
+    def celda(self) -> str:
+        """Id of the grid element to fix: `r-<meta>-<mes>` (realizado) or `o-<meta>-<mes>`."""
+        if self.meta_id is None or self.mes is None:
+            return ""
+        prefijo = "r" if self.tipo == "captura" else "o"
+        return f"{prefijo}-{self.meta_id}-{self.mes}"
 
 
 @dataclass
@@ -90,7 +120,18 @@ def meses_exigibles(anio: int, trimestre: int, dia: date | None = None) -> list[
     return [m for m in formulas.meses_del_trimestre(trimestre) if m <= ultimo]
 
 
-def _faltantes_de(metas: list[_MetaDatos], *, anio, trimestre, umbrales, dia) -> list[str]:
+def metas_vigentes(metas: Iterable[_MetaDatos], trimestre: int) -> list[_MetaDatos]:
+    """The metas in force in the quarter (a vigencia starting later is not reported, §3)."""
+    return [
+        m
+        for m in metas
+        if vigente_en_trimestre(
+            mes_inicio=m.datos.mes_inicio, cambios=m.datos.cambios, trimestre=trimestre
+        )
+    ]
+
+
+def _faltantes_de(metas: list[_MetaDatos], *, anio, trimestre, umbrales, dia) -> list[Faltante]:
     exigibles = meses_exigibles(anio, trimestre, dia)
     if not exigibles:
         return [
@@ -99,7 +140,7 @@ def _faltantes_de(metas: list[_MetaDatos], *, anio, trimestre, umbrales, dia) ->
         ]
     faltantes = []
     ultimo = exigibles[-1]
-    for m in metas:
+    for m in metas_vigentes(metas, trimestre):
         datos = m.datos
         if ultimo < 3 * trimestre:
             # Mid-quarter: judge the variance against what was due so far, not the whole quarter.
@@ -116,24 +157,42 @@ def _faltantes_de(metas: list[_MetaDatos], *, anio, trimestre, umbrales, dia) ->
         sin_captura = [k for k in calculo.meses_sin_captura if k in exigibles]
         if sin_captura:
             nombres = ", ".join(NOMBRES_MES[k - 1].lower() for k in sin_captura)
-            faltantes.append(f"Meta {m.clave}: falta capturar el realizado de {nombres}.")
+            faltantes.append(
+                Faltante(
+                    f"Meta {m.clave}: falta capturar el realizado de {nombres}.",
+                    tipo="captura", meta_id=m.meta_id, clave=m.clave, mes=sin_captura[0],
+                )
+            )  # fmt: skip
             continue
         meses_q = formulas.meses_del_trimestre(trimestre)
         if calculo.requiere_justificacion and not any(
             m.observaciones.get(k, "").strip() for k in meses_q
         ):
-            faltantes.append(
+            resumen = (
                 f"Meta {m.clave}: cumplimiento del trimestre "
                 f"{formatear_porcentaje(calculo.cumplimiento, 2)} "
                 f"({calculo.semaforo.value.replace('_', ' ').replace('np', 'N/P')}) fuera del "
-                "rango verde sin observaciones; escriba la justificación."
+                "rango verde sin observaciones"
             )
+            faltantes.append(
+                Faltante(
+                    f"{resumen}; escriba la justificación.",
+                    tipo="justificacion", meta_id=m.meta_id, clave=m.clave,
+                    mes=_mes_a_justificar(calculo, meses_q), resumen=f"{resumen}.",
+                )
+            )  # fmt: skip
     return faltantes
+
+
+def _mes_a_justificar(calculo, meses_q: list[int]) -> int:
+    """The quarter's last month with a captured realizado (where the note belongs)."""
+    capturados = [k for k in meses_q if calculo.meses[k - 1].realizado is not None]
+    return capturados[-1] if capturados else meses_q[-1]
 
 
 def faltantes_para_enviar(
     *, programa: Programa, unidad: UnidadEjecutora, trimestre: int, dia: date | None = None
-) -> list[str]:
+) -> list[Faltante]:
     """Return, in Spanish, every capture or justification missing to send the quarter."""
     ejercicio = programa.ramo.ejercicio
     metas = _cargar_metas([(programa.pk, unidad.pk)])[(programa.pk, unidad.pk)]
@@ -144,7 +203,7 @@ def faltantes_para_enviar(
 
 def faltantes_por_par(
     pares: Iterable[tuple[int, int]], *, ejercicio, trimestre: int, dia: date | None = None
-) -> dict[tuple[int, int], list[str]]:
+) -> dict[tuple[int, int], list[Faltante]]:
     """`faltantes_para_enviar` for many (programa_id, unidad_id) pairs of one ejercicio."""
     umbrales = umbrales_de(ejercicio)
     return {
@@ -153,3 +212,22 @@ def faltantes_por_par(
         )
         for par, metas in _cargar_metas(pares).items()
     }
+
+
+def faltantes_por_trimestre(
+    pares: Iterable[tuple[int, int]],
+    *,
+    ejercicio,
+    trimestres: Iterable[int],
+    dia: date | None = None,
+) -> dict[tuple[int, int, int], list[Faltante]]:
+    """Missing items of every pair for several quarters, loading the inputs once (5 queries)."""
+    umbrales = umbrales_de(ejercicio)
+    cargadas = _cargar_metas(pares)
+    return {
+        (programa_id, unidad_id, q): _faltantes_de(
+            metas, anio=ejercicio.anio, trimestre=q, umbrales=umbrales, dia=dia
+        )
+        for (programa_id, unidad_id), metas in cargadas.items()
+        for q in trimestres
+    }  # fmt: skip

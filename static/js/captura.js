@@ -290,4 +290,18 @@
     "td.celda-error input, td.conflicto input, label.celda-error textarea"
   );
   if (primero) primero.focus();
+
+  // A link to one cell (`?celda=r-<meta>-<mes>` or `o-…`, from the sign-off's missing items):
+  // scroll to it, mark it and focus its input when the user may edit it.
+  var pedida = new URLSearchParams(window.location.search).get("celda") ||
+    window.location.hash.replace(/^#/, "");
+  if (!primero && /^[ro]-\d+-\d+$/.test(pedida || "")) {
+    var destino = form.querySelector('[data-celda="' + pedida + '"]');
+    if (destino) {
+      destino.classList.add("celda-pedida");
+      destino.scrollIntoView({ block: "center", inline: "nearest" });
+      var campo = document.getElementById(pedida);
+      if (campo) { campo.focus({ preventScroll: true }); if (campo.select) campo.select(); }
+    }
+  }
 })();

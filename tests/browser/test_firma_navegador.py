@@ -31,6 +31,12 @@ def como(pagina, username: str) -> None:
     entrar(pagina, username, CONTRASENA_DEMO)
 
 
+def insignia(pagina) -> int:
+    """The count of reports waiting for the user, on the inbox link of the navigation."""
+    badge = pagina.locator("#insignia-firmas")
+    return int(badge.inner_text()) if badge.count() else 0
+
+
 def pulsar(pagina, selector: str) -> None:
     with pagina.expect_navigation():
         pagina.click(selector)
@@ -52,19 +58,33 @@ def test_full_signoff_cycle_with_the_demo_signers(pagina, live_server, poa_demo)
     pulsar(pagina, f'{fila} button[data-accion="ENVIAR"]')
     assert "Trimestre enviado a revisión" in pagina.inner_text(".mensajes")
 
-    # 2. Revisó returns it with a comment, from the report's panel.
+    # 2. Revisó opens the review page from the inbox (no one-click signing) and returns it.
     como(pagina, "reviso")
     pagina.goto(f"{base}/firmas/")
     assert pagina.locator(f"#por-revisar {fila}").count() == 1
+    assert insignia(pagina) == 1
+    assert pagina.locator('button[data-accion="REVISAR"]').count() == 0
     captura(pagina, "02-bandeja-reviso")
-    pulsar(pagina, f"{fila} a:has-text('Devolver')")
+    pulsar(pagina, f"{fila} a:has-text('Revisar el reporte')")
+    assert "AVANCE FÍSICO PROGRAMÁTICO" in pagina.inner_text("#vista-previa")
     pagina.fill("#comentario-devolver", "Amplíe la observación de marzo de la meta 100.")
     captura(pagina, "03-panel-devolver")
     pulsar(pagina, "#devolver button[type=submit]")
     assert "devuelto a borrador" in pagina.inner_text(".mensajes")
-    assert "Borrador" in pagina.inner_text("#estado-firma")
+    assert "Devuelto por DAVID MURILLO JIMÉNEZ" in pagina.inner_text("#estado-firma")
+    assert insignia(pagina) == 0
 
-    # 3. The capturista corrects the observación in the grid.
+    # 3. Elaboró's inbox says it was returned, by whom and why (not "Listo para enviar").
+    como(pagina, "elaboro")
+    pagina.goto(f"{base}/firmas/")
+    texto_fila = pagina.inner_text(fila)
+    assert "Devuelto por DAVID MURILLO JIMÉNEZ el " in texto_fila
+    assert "«Amplíe la observación de marzo de la meta 100.»" in texto_fila
+    assert "Listo para enviar" not in texto_fila
+    assert insignia(pagina) == 1
+    captura(pagina, "03b-bandeja-elaboro-devuelto")
+
+    # 4. The capturista corrects the observación in the grid.
     como(pagina, "capturista")
     pagina.goto(f"{base}/captura/{unidad.pk}/1/")
     pagina.fill(f"textarea[name=o-{meta.pk}-3]", "Se entregaron los apoyos programados en marzo.")
@@ -73,24 +93,35 @@ def test_full_signoff_cycle_with_the_demo_signers(pagina, live_server, poa_demo)
         "Se entregaron los apoyos programados en marzo."
     )
 
-    # 4. Elaboró sends again; the panel's history shows the return and its comment.
+    # 5. Elaboró sends again; the panel's history shows the return and its comment.
     como(pagina, "elaboro")
     pagina.goto(f"{base}/firmas/")
     pulsar(pagina, f'{fila} button[data-accion="ENVIAR"]')
+    assert insignia(pagina) == 0
     pagina.goto(f"{base}/firmas/{programa.pk}/{unidad.pk}/1/")
     historial = pagina.inner_text("#historial")
     assert "Devolvió" in historial and "Amplíe la observación de marzo" in historial
 
-    # 5. Revisó marks it reviewed; 6. Autorizó authorizes it.
+    # 6. Revisó previews and marks it reviewed; 7. Autorizó previews and authorizes it.
     como(pagina, "reviso")
     pagina.goto(f"{base}/firmas/")
-    pulsar(pagina, f'{fila} button[data-accion="REVISAR"]')
+    assert insignia(pagina) == 1
+    pulsar(pagina, f"{fila} a:has-text('Revisar el reporte')")
+    assert pagina.locator("#vista-previa tbody tr").count() >= 1
+    pulsar(pagina, '#form-revisar button[data-accion="REVISAR"]')
     assert "Trimestre revisado" in pagina.inner_text(".mensajes")
+    assert insignia(pagina) == 0
     como(pagina, "autorizo")
     pagina.goto(f"{base}/firmas/")
     assert pagina.locator(f"#por-autorizar {fila}").count() == 1
+    assert pagina.locator('button[data-accion="AUTORIZAR"]').count() == 0
+    assert insignia(pagina) == 1
     captura(pagina, "04-bandeja-autorizo")
-    pulsar(pagina, f'{fila} button[data-accion="AUTORIZAR"]')
+    pulsar(pagina, f"{fila} a:has-text('Revisar y autorizar')")
+    assert "Revisado (esperando a Autorizó)" in pagina.inner_text("#estado-firma")
+    captura(pagina, "04b-revision-autorizo")
+    pulsar(pagina, '#form-autorizar button[data-accion="AUTORIZAR"]')
+    assert insignia(pagina) == 0
     firma = TrimestreFirma.objects.get(programa=programa, unidad=unidad, trimestre=1)
     assert firma.estado == TrimestreFirma.Estado.AUTORIZADO
     assert firma.codigo_verificacion in pagina.inner_text(".mensajes")
@@ -98,11 +129,12 @@ def test_full_signoff_cycle_with_the_demo_signers(pagina, live_server, poa_demo)
         EventoFirma.Accion.ENVIAR, EventoFirma.Accion.DEVOLVER, EventoFirma.Accion.ENVIAR,
         EventoFirma.Accion.REVISAR, EventoFirma.Accion.AUTORIZAR,
     ]  # fmt: skip
+    # The Q1 2022 signers of the seed (issue 12: responsables as they stood in that quarter).
     assert [e.nombre for e in firma.eventos.order_by("id")][2:] == [
-        "YOLANDA LOZANO PÁEZ", "DAVID MURILLO JIMÉNEZ", "JUAN GABRIEL HARO BELTRÁN",
+        "YOLANDA LOZANO PÁEZ", "DAVID MURILLO JIMÉNEZ", "YOLANDA LOZANO PÁEZ",
     ]  # fmt: skip
 
-    # 7. Read-only: the panel offers no action and the grid has no editable cell in T1.
+    # 8. Read-only: the panel offers no action and the grid has no editable cell in T1.
     pagina.goto(f"{base}/firmas/{programa.pk}/{unidad.pk}/1/")
     assert "Trimestre autorizado" in pagina.inner_text("#bloqueado")
     assert pagina.locator("#acciones").count() == 0
@@ -114,13 +146,13 @@ def test_full_signoff_cycle_with_the_demo_signers(pagina, live_server, poa_demo)
         assert pagina.locator(f"textarea[name=o-{meta.pk}-{mes}]").count() == 0
     captura(pagina, "06-captura-bloqueada")
 
-    # 8. Anyone can verify the printed code without logging in.
+    # 9. Anyone can verify the printed code without logging in.
     pagina.context.clear_cookies()
     pagina.goto(f"{base}/verificar/")
     pagina.fill("#codigo", firma.codigo_verificacion.lower())
     pulsar(pagina, "button[type=submit]")
     assert "Vigente: coincide con lo firmado" in pagina.inner_text("#veredicto")
-    assert "JUAN GABRIEL HARO BELTRÁN" in pagina.inner_text(".cajas-firma")
+    assert "DAVID MURILLO JIMÉNEZ" in pagina.inner_text(".cajas-firma")
     captura(pagina, "07-verificar")
 
 
