@@ -9,7 +9,14 @@ from avances.admin_base import (
     PoaReadOnlyInlineMixin,
     exigir_mes_mensual_abierto,
 )
-from avances.models import Avance, EventoFirma, FechaLimite, Periodo, TrimestreFirma
+from avances.models import (
+    Avance,
+    EventoFirma,
+    FechaLimite,
+    Periodo,
+    SolicitudReapertura,
+    TrimestreFirma,
+)
 
 
 class AvanceAdminForm(forms.ModelForm):
@@ -103,6 +110,33 @@ class EventoFirmaAdmin(PoaModelAdmin):
     list_display = ["fecha", "firma", "accion", "nombre", "cargo", "comentario"]
     list_filter = ["accion", "firma__trimestre", "firma__programa__ramo"]
     search_fields = ["nombre", "comentario", "firma__unidad__clave", "firma__programa__clave"]
+    list_select_related = ["firma__programa", "firma__unidad"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SolicitudReapertura)
+class SolicitudReaperturaAdmin(PoaModelAdmin):
+    """Requests to reopen and their decisions: made in the app's panel, readable here."""
+
+    list_display = ["creada_en", "firma", "solicitante_nombre", "estado", "decidida_por_nombre"]
+    list_filter = ["estado", "firma__trimestre", "firma__programa__ramo"]
+    search_fields = [
+        "solicitante_nombre",
+        "motivo",
+        "firma__unidad__clave",
+        "firma__programa__clave",
+    ]
     list_select_related = ["firma__programa", "firma__unidad"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -173,3 +173,93 @@ class EventoFirma(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_accion_display()} por {self.nombre} ({self.fecha:%Y-%m-%d %H:%M})"
+
+
+class SolicitudReapertura(models.Model):
+    """A request to reopen an authorized quarter, and Planeación's decision on it.
+
+    The names are kept as they stood (like `EventoFirma`), so the record still says who asked
+    and who decided after an account is deleted. An approval points to the REABRIR event that
+    `trimestre_reabrir` wrote, the audit row of the reopening itself.
+    """
+
+    class Estado(models.TextChoices):
+        PENDIENTE = "PENDIENTE", "Pendiente"
+        APROBADA = "APROBADA", "Aprobada"
+        RECHAZADA = "RECHAZADA", "Rechazada"
+
+    MAX_MOTIVO = 1000
+    MAX_COMENTARIO = 500
+
+    firma = models.ForeignKey(
+        TrimestreFirma, on_delete=models.CASCADE, related_name="solicitudes_reapertura"
+    )
+    solicitante = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    solicitante_nombre = models.CharField("solicitante (nombre)", max_length=200)
+    motivo = models.CharField(max_length=MAX_MOTIVO)
+    estado = models.CharField(max_length=10, choices=Estado, default=Estado.PENDIENTE)
+    creada_en = models.DateTimeField("solicitada el", auto_now_add=True)
+    decidida_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decidida_por_nombre = models.CharField("decidida por (nombre)", max_length=200, blank=True)
+    comentario_decision = models.CharField(
+        "comentario de la decisión", max_length=MAX_COMENTARIO, blank=True
+    )
+    decidida_en = models.DateTimeField("decidida el", null=True, blank=True)
+    evento = models.ForeignKey(
+        EventoFirma,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="evento de reapertura",
+    )
+
+    class Meta:
+        ordering = ["-creada_en", "-id"]
+        verbose_name = "solicitud de reapertura"
+        verbose_name_plural = "solicitudes de reapertura"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firma"],
+                condition=Q(estado="PENDIENTE"),
+                name="avances_solicitudreapertura_una_pendiente",
+            ),
+            models.CheckConstraint(
+                name="avances_solicitudreapertura_estado_valido",
+                condition=Q(estado__in=["PENDIENTE", "APROBADA", "RECHAZADA"]),
+            ),
+            models.CheckConstraint(
+                name="avances_solicitudreapertura_motivo_no_vacio",
+                condition=~Q(motivo="") & ~Q(solicitante_nombre=""),
+            ),
+            models.CheckConstraint(
+                name="avances_solicitudreapertura_decision_coherente",
+                condition=(
+                    Q(
+                        estado="PENDIENTE",
+                        decidida_en__isnull=True,
+                        decidida_por_nombre="",
+                        comentario_decision="",
+                        evento__isnull=True,
+                    )
+                    | (
+                        Q(estado__in=["APROBADA", "RECHAZADA"], decidida_en__isnull=False)
+                        & ~Q(decidida_por_nombre="")
+                    )
+                ),
+            ),
+            models.CheckConstraint(
+                name="avances_solicitudreapertura_rechazo_con_comentario",
+                condition=~Q(estado="RECHAZADA") | ~Q(comentario_decision=""),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["estado", "creada_en"], name="avances_solreap_estado"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reapertura de {self.firma_id} ({self.get_estado_display()})"

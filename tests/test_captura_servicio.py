@@ -118,7 +118,7 @@ def test_closed_period_is_refused(poa, personas):
     Periodo.objects.create(ejercicio=poa.ramo_a.ejercicio, mes=3, abierto=False)
     with pytest.raises(CapturaRechazada) as exc:
         avance_capturar(meta=meta, mes=3, realizado=D("1"), version_esperada=0)
-    assert "periodo de marzo está cerrado" in exc.value.errores[(meta.pk, 3)]
+    assert "El mes de marzo está cerrado por Planeación" in exc.value.errores[(meta.pk, 3)]
     avance_capturar(meta=meta, mes=4, realizado=D("1"), version_esperada=0)  # April is open
 
 
