@@ -12,11 +12,17 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 
-from avances.models import TrimestreFirma
+from django.db import DatabaseError, IntegrityError
+from django.utils import timezone
+
+from avances.models import EventoFirma, TrimestreFirma
 from programas.formulas import CambioVigencia, trimestre_de_mes, vigencia_al_mes
 from programas.models import NOMBRES_MES
 
 logger = logging.getLogger("poa.bloqueo")
+
+# The marker every database trigger puts in its error (migration 0003_bloqueo_en_la_base).
+MARCA_BASE = "POA_BLOQUEO"
 
 
 class TrimestreBloqueado(Exception):
@@ -27,6 +33,34 @@ class TrimestreBloqueado(Exception):
         self.mensaje = mensaje
         self.meta_clave = meta_clave
         self.meses = tuple(meses)
+
+
+class TrimestreBloqueadoEnLaBase(TrimestreBloqueado, IntegrityError):
+    """A trigger of migration 0004_bloqueo_en_la_base refused the write (a path that skipped
+    the Python guards: `update()`, bulk writes, raw `loaddata`, SQL). It is an IntegrityError
+    too, so code that handles database errors still sees one."""
+
+
+MENSAJE_BASE = (
+    "No se puede guardar: el cambio toca un trimestre autorizado y la base de datos lo "
+    "rechazó. Solicite a Planeación la reapertura del trimestre."
+)
+
+
+def _traducir_bloqueo(execute, sql, params, many, context):
+    """Execute wrapper: a trigger's POA_BLOQUEO error becomes the Spanish lock message."""
+    try:
+        return execute(sql, params, many, context)
+    except DatabaseError as exc:
+        if MARCA_BASE not in str(exc) or isinstance(exc, TrimestreBloqueado):
+            raise
+        logger.warning("Escritura rechazada por la base de datos: %s", exc)
+        raise TrimestreBloqueadoEnLaBase(MENSAJE_BASE) from exc
+
+
+def _instalar_traductor(sender, connection, **kwargs) -> None:
+    if _traducir_bloqueo not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_traducir_bloqueo)
 
 
 def trimestres_autorizados(*, programa_id: int, unidad_id: int, bloquear: bool = False) -> set[int]:
@@ -83,10 +117,15 @@ def exigir_meses_abiertos(
     if not bloqueados:
         return
     nombres = ", ".join(NOMBRES_MES[m - 1].lower() for m in bloqueados)
-    trimestres = ", ".join(f"T{t}" for t in sorted({trimestre_de_mes(m) for m in bloqueados}))
+    numeros = sorted({trimestre_de_mes(m) for m in bloqueados})
+    trimestres = ", ".join(f"T{t}" for t in numeros)
+    razones = razones_de_bloqueo({(meta.programa_id, meta.unidad_id, t) for t in numeros})
+    motivo = " ".join(
+        razones.get((meta.programa_id, meta.unidad_id, t)) or texto_de_bloqueo(t) for t in numeros
+    )
     mensaje = (
         f"La meta {meta.clave} tiene {trimestres} autorizado: no se puede {accion} "
-        f"({nombres}). Solicite a Planeación la reapertura del trimestre."
+        f"({nombres}). {motivo}"
     )
     logger.warning(
         "Escritura rechazada por bloqueo: meta=%s meses=%s accion=%s usuario=%s",
@@ -98,7 +137,116 @@ def exigir_meses_abiertos(
     raise TrimestreBloqueado(mensaje, meta_clave=meta.clave, meses=bloqueados)
 
 
+def texto_de_bloqueo(
+    trimestre: int, *, programa: str = "", unidad: str = "", nombre: str = "", fecha=None
+) -> str:
+    """Why a quarter is locked and by whom, in words, with what to do about it."""
+    reporte = f" del programa {programa} en la unidad {unidad}" if programa and unidad else ""
+    desde = f" desde el {timezone.localtime(fecha):%d/%m/%Y}" if fecha else ""
+    quien = f" por {nombre}" if nombre else ""
+    return (
+        f"El trimestre {trimestre}{reporte} está autorizado{desde}{quien}: la captura concluyó. "
+        "Para corregir, solicite la reapertura."
+    )
+
+
+def razones_de_bloqueo(claves: Iterable[tuple[int, int, int]]) -> dict[tuple[int, int, int], str]:
+    """{(programa_id, unidad_id, trimestre): lock text} from each latest authorization (1 query).
+
+    Quarters authorized without a recorded event (loaded data) are absent: callers fall back
+    to `texto_de_bloqueo(trimestre)`.
+    """
+    claves = set(claves)
+    if not claves:
+        return {}
+    eventos = (
+        EventoFirma.objects.filter(
+            accion=EventoFirma.Accion.AUTORIZAR,
+            firma__estado=TrimestreFirma.Estado.AUTORIZADO,
+            firma__programa_id__in={p for p, _, _ in claves},
+            firma__unidad_id__in={u for _, u, _ in claves},
+            firma__trimestre__in={t for _, _, t in claves},
+        )
+        .order_by("fecha", "id")
+        .values_list(
+            "firma__programa_id",
+            "firma__unidad_id",
+            "firma__trimestre",
+            "firma__programa__clave",
+            "firma__unidad__clave",
+            "nombre",
+            "fecha",
+        )
+    )
+    razones = {}
+    for programa_id, unidad_id, trimestre, programa, unidad, nombre, fecha in eventos:
+        if (programa_id, unidad_id, trimestre) in claves:  # the latest authorization wins
+            razones[(programa_id, unidad_id, trimestre)] = texto_de_bloqueo(
+                trimestre, programa=programa, unidad=unidad, nombre=nombre, fecha=fecha
+            )
+    return razones
+
+
 Vigente = tuple[Decimal, int, Sequence[CambioVigencia]]  # (meta_anual, mes_inicio, cambios)
+
+
+def vigente_en_trimestre(
+    *, mes_inicio: int, cambios: Sequence[CambioVigencia] = (), trimestre: int
+) -> bool:
+    """Whether a meta is in force in a quarter: its vigencia at the quarter's end starts by then.
+
+    A meta whose vigencia starts after the quarter (BISOM 205 and 509 start in April) is not
+    part of that quarter's reports, totals, snapshot or faltantes (DOMAIN.md §3).
+    """
+    fin = 3 * trimestre
+    vigencia = vigencia_al_mes(meta_anual=Decimal(0), mes_inicio=mes_inicio, cambios=cambios,
+                               mes_fin=fin)  # fmt: skip
+    return vigencia.mes_inicio <= fin
+
+
+def exigir_entrada_permitida(
+    *,
+    meta,
+    cambios: Sequence[CambioVigencia] = (),
+    accion: str,
+    usuario=None,
+    autorizados: set[int] | None = None,
+) -> None:
+    """Refuse a new or moved meta that would take effect in an authorized quarter of its pair.
+
+    A meta joins a (programa, unidad) only after the pair's last authorized quarter q
+    (`mes_inicio` > 3q), so every signed report keeps exactly the metas it was signed with.
+    """
+    if autorizados is None:
+        autorizados = trimestres_autorizados(programa_id=meta.programa_id, unidad_id=meta.unidad_id)
+    mes_inicio = int(meta.mes_inicio or 1)
+    if not any(
+        vigente_en_trimestre(mes_inicio=mes_inicio, cambios=cambios, trimestre=q)
+        for q in autorizados
+    ):
+        return
+    ultimo = max(autorizados)
+    llave = (meta.programa_id, meta.unidad_id, ultimo)
+    motivo = razones_de_bloqueo({llave}).get(llave) or texto_de_bloqueo(ultimo)
+    desde = (
+        f"mes de inicio {NOMBRES_MES[3 * ultimo].lower()} o posterior"
+        if ultimo < 4
+        else "el ejercicio completo ya está autorizado"
+    )
+    mensaje = (
+        f"No se puede {accion} {meta.clave} con inicio en {NOMBRES_MES[mes_inicio - 1].lower()}: "
+        f"{motivo} Una meta nueva o trasladada a ese programa y unidad solo puede iniciar "
+        f"después del último trimestre autorizado ({desde})."
+    )
+    logger.warning(
+        "Alta de meta rechazada por bloqueo: meta=%s programa=%s unidad=%s accion=%s usuario=%s",
+        meta.clave,
+        meta.programa_id,
+        meta.unidad_id,
+        accion,
+        getattr(usuario, "username", usuario),
+    )
+    raise TrimestreBloqueado(mensaje, meta_clave=meta.clave, meses=range(1, 3 * ultimo + 1))
 
 
 def exigir_vigencia_intacta(
@@ -127,7 +275,8 @@ def exigir_vigencia_intacta(
         nuevo = vigencia_al_mes(
             meta_anual=despues[0], mes_inicio=despues[1], cambios=despues[2], mes_fin=fin
         )
-        if previo != nuevo:
+        # A meta in force neither before nor after is not part of that quarter's report.
+        if previo != nuevo and min(previo.mes_inicio, nuevo.mes_inicio) <= fin:
             alterados.append(fin)
     exigir_meses_abiertos(
         meta=meta, meses=alterados, accion=accion, usuario=usuario, autorizados=autorizados
@@ -163,19 +312,26 @@ def escritura_verificada():
         _verificado.reset(token)
 
 
-def _omitir(kwargs) -> bool:
-    return kwargs.get("raw", False) or _verificado.get()
-
-
 def _meta_de(instance):
+    """The meta of a monthly row; None while loaddata has not stored it yet (raw saves)."""
     from programas.models import Meta
 
-    return Meta.objects.only("id", "clave", "programa_id", "unidad_id").get(pk=instance.meta_id)
+    return (
+        Meta.objects.only("id", "clave", "programa_id", "unidad_id")
+        .filter(pk=instance.meta_id)
+        .first()
+    )
 
 
 def _guardia_mensual(sender, instance, campos: tuple[str, ...], accion: str, **kwargs) -> None:
-    """Avance (R, observaciones) and Programado (P): refuse a change in a locked month."""
-    if _omitir(kwargs) or instance.meta_id is None:
+    """Avance (R, observaciones) and Programado (P): refuse a change in a locked month.
+
+    Raw saves (`loaddata`) are checked too: a fixture cannot rewrite a signed month.
+    """
+    if _verificado.get() or instance.meta_id is None:
+        return
+    meta = _meta_de(instance)
+    if meta is None:
         return
     meses = {instance.mes}
     if instance.pk is not None:
@@ -186,28 +342,44 @@ def _guardia_mensual(sender, instance, campos: tuple[str, ...], accion: str, **k
             ):
                 return
             meses.add(previo["mes"])
-    exigir_meses_abiertos(meta=_meta_de(instance), meses=meses, accion=accion)
+    exigir_meses_abiertos(meta=meta, meses=meses, accion=accion)
 
 
 def _guardia_borrado_mensual(sender, instance, **kwargs) -> None:
-    if _verificado.get():
+    if _verificado.get() or (meta := _meta_de(instance)) is None:
         return
-    exigir_meses_abiertos(meta=_meta_de(instance), meses=[instance.mes], accion="borrar el dato")
+    exigir_meses_abiertos(meta=meta, meses=[instance.mes], accion="borrar el dato")
 
 
 def _guardia_meta(sender, instance, **kwargs) -> None:
-    """Meta: programa/unidad/tipo/sentido and the meta anual in force of locked quarters."""
-    if _omitir(kwargs) or instance.pk is None:
+    """Meta: programa/unidad/tipo/sentido and the meta anual in force of locked quarters.
+
+    Also a new meta, or one moved to another (programa, unidad), may only start after that
+    pair's last authorized quarter — for `loaddata`'s raw saves too.
+    """
+    if _verificado.get() or instance.programa_id is None or instance.unidad_id is None:
         return
-    previo = (
-        sender.objects.filter(pk=instance.pk)
-        .values(
-            "programa_id", "unidad_id", "tipo_acumulacion", "sentido", "meta_anual", "mes_inicio"
+    previo = None
+    if instance.pk is not None:
+        previo = (
+            sender.objects.filter(pk=instance.pk)
+            .values(
+                "programa_id",
+                "unidad_id",
+                "tipo_acumulacion",
+                "sentido",
+                "meta_anual",
+                "mes_inicio",
+            )  # fmt: skip
+            .first()
         )
-        .first()
-    )
     if previo is None:
+        exigir_entrada_permitida(meta=instance, accion="crear la meta")
         return
+    if (previo["programa_id"], previo["unidad_id"]) != (instance.programa_id, instance.unidad_id):
+        exigir_entrada_permitida(
+            meta=instance, cambios=cambios_de_vigencia(instance.pk), accion="trasladar la meta"
+        )
     autorizados = trimestres_autorizados(
         programa_id=previo["programa_id"], unidad_id=previo["unidad_id"]
     )
@@ -241,6 +413,7 @@ def _guardia_borrado_meta(sender, instance, **kwargs) -> None:
 
 def conectar_guardias() -> None:
     """Connect the receivers (called once from AvancesConfig.ready)."""
+    from django.db.backends.signals import connection_created
     from django.db.models.signals import pre_delete, pre_save
 
     from avances.models import Avance
@@ -264,3 +437,4 @@ def conectar_guardias() -> None:
             dispatch_uid=f"bloqueo_borrar_{modelo.__name__}",
         )
     pre_delete.connect(_guardia_borrado_meta, sender=Meta, dispatch_uid="bloqueo_borrar_meta")
+    connection_created.connect(_instalar_traductor, dispatch_uid="bloqueo_traductor_base")

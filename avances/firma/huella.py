@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from avances.firma.cajas import CAJAS, Firmante
-from avances.firma.faltantes import _cargar_metas
+from avances.firma.faltantes import _cargar_metas, metas_vigentes
 from avances.firma.reglas import NOMBRES_TRIMESTRE, Accion
 from avances.models import EventoFirma, TrimestreFirma
 from programas import formulas
@@ -40,11 +40,14 @@ def snapshot_actual(programa, unidad, trimestre: int) -> tuple[dict, str]:
     force at the end of the quarter, P / R / observaciones of every month up to the quarter,
     and the computed quarter figures (as of the end of the quarter, so the hash does not drift
     with the calendar). Accepts model instances or ids.
+
+    Only the metas in force in the quarter are part of it (DOMAIN.md §3).
     """
     programa_id = getattr(programa, "pk", programa)
     unidad_id = getattr(unidad, "pk", unidad)
     fin = 3 * trimestre
     metas = _cargar_metas([(programa_id, unidad_id)])[(programa_id, unidad_id)]
+    metas = metas_vigentes(metas, trimestre)
     filas = []
     for m in metas:
         calculo = formulas.calcular_meta(m.datos, trimestre=trimestre, mes_corte=fin)
@@ -154,9 +157,25 @@ def verificar_codigo(codigo: str) -> Verificacion | None:
             else Firmante(rol, titulo, "", "", None)
             for accion, rol, titulo in CAJAS
         ],
-        coincide=huella == firma.snapshot_hash,
+        coincide=_coincide(firma, huella),
         reabierto_en=reabierto.fecha if reabierto else None,
     )
+
+
+def _coincide(firma: TrimestreFirma, huella: str) -> bool:
+    """Whether today's figures are the signed ones.
+
+    A report signed before only the metas in force were signed (DOMAIN.md §3) also listed
+    the metas starting later: its stored snapshot, if intact, is compared without them.
+    """
+    if huella == firma.snapshot_hash:
+        return True
+    firmado = firma.snapshot
+    if not isinstance(firmado, dict) or huella_de(firmado) != firma.snapshot_hash:
+        return False
+    filas = firmado.get("metas", [])
+    vigentes = [f for f in filas if int(f.get("mes_inicio") or 1) <= 3 * firma.trimestre]
+    return len(vigentes) < len(filas) and huella_de({**firmado, "metas": vigentes}) == huella
 
 
 def _ciclo_firmado(eventos: list[EventoFirma]) -> tuple[dict, EventoFirma | None]:

@@ -12,6 +12,7 @@ from avances.models import Avance
 from plantilla.importacion.existente import Existente
 from plantilla.importacion.planear import Operaciones, _mostrar
 from plantilla.importacion.resultado import ErrorImportacion, ImportacionInvalida, Plan
+from programas import responsables
 from programas.models import (
     Ejercicio,
     LineaPMD,
@@ -129,10 +130,23 @@ class _Aplicador:
         for obj, nombre in ops.lineas_cambiadas:
             obj.nombre = nombre
             obj.save(update_fields=["nombre"])
+        self._vigencias()
+        # The lock triggers (avances 0004_bloqueo_en_la_base) judge a meta's new vigencia by
+        # the reprogramaciones stored when it is written: new and changed ones go first,
+        # removed ones after, as the preview judged them (avances.bloqueo).
+        guardadas = set(self.existente.metas)
+        self._reprogramaciones(antes_de_las_metas=True, guardadas=guardadas)
         self._metas()
-        self._reprogramaciones()
+        self._reprogramaciones(antes_de_las_metas=False, guardadas=guardadas)
         self._avances()
         self._presupuesto()
+
+    def _vigencias(self) -> None:
+        """Replace the responsables' periods of the posts the sheet lists with `desde`."""
+        tablas = {"ramo": self.existente.ramos, "programa": self.existente.programas,
+                  "unidad": self.existente.unidades}  # fmt: skip
+        for nivel, llave, lista in self.ops.vigencias:
+            responsables.guardar_periodos(tablas[nivel][llave], lista)
 
     def _metas(self) -> None:
         ops, existente = self.ops, self.existente
@@ -176,14 +190,15 @@ class _Aplicador:
             programado.valor = valor
             self._guardar(programado)
 
-    def _reprogramaciones(self) -> None:
+    def _reprogramaciones(self, *, antes_de_las_metas: bool, guardadas: set) -> None:
         nuevas = []
         for llave, actual, campos, sobrantes in self.ops.reprogramaciones:
-            for sobrante in sobrantes:
-                if sobrante is not actual:
-                    sobrante.delete()
-            if campos is None:
-                continue
+            if not antes_de_las_metas:
+                for sobrante in sobrantes:
+                    if sobrante is not actual:
+                        sobrante.delete()
+            if campos is None or antes_de_las_metas != (llave in guardadas):
+                continue  # a new meta's reprogramación waits for the meta
             if actual is None:
                 nuevas.append(
                     Reprogramacion(
