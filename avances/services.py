@@ -130,8 +130,12 @@ class _CarreraPerdida(Exception):
     """A concurrent writer changed a cell between our read and our conditional write."""
 
 
+ERROR_NUL = "Las observaciones contienen un carácter no válido (NUL); bórrelo y vuelva a guardar."
+
+
 def normalizar_observaciones(texto: str | None) -> str:
-    """Strip and use \\n line ends (browsers post textareas with \\r\\n)."""
+    """Strip and use \\n line ends (browsers post textareas with \\r\\n). A NUL byte is
+    kept: the cell is refused with ERROR_NUL (PostgreSQL cannot store it)."""
     return (texto or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
@@ -411,7 +415,10 @@ def _error_de_celda(celda, *, metas, cerrados, ultimo, autorizados, usuario, vis
     if celda.mes > ultimo:
         return f"No se puede capturar {nombre_mes}: es un mes futuro."
     if celda.mes in cerrados:
-        return f"El periodo de {nombre_mes} está cerrado; solicite a Planeación su apertura."
+        return (
+            f"El mes de {nombre_mes} está cerrado por Planeación (periodo cerrado); "
+            "solicite a Planeación su apertura."
+        )
     try:
         exigir_meses_abiertos(
             meta=meta,
@@ -427,6 +434,8 @@ def _error_de_celda(celda, *, metas, cerrados, ultimo, autorizados, usuario, vis
         return error
     if len(normalizar_observaciones(celda.observaciones)) > MAX_OBSERVACIONES:
         return f"Las observaciones admiten como máximo {MAX_OBSERVACIONES:,} caracteres."
+    if "\x00" in (celda.observaciones or ""):
+        return ERROR_NUL
     return None
 
 

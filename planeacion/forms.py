@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.db import connection
 
 from programas.models import (
     ABREVIATURAS_MES,
@@ -20,6 +21,9 @@ from programas.numeros import NumeroInvalido, formatear_numero, parse_numero
 
 MESES = [(m, NOMBRES_MES[m - 1]) for m in range(1, 13)]
 MAXIMO = Decimal("9999999999999999.99")  # DECIMAL(18, 2)
+# SQLite keeps DECIMAL columns as 64-bit floats (and Django reads them back with 15
+# significant digits): a longer figure would be rounded silently, so it is refused there.
+CIFRAS_SQLITE = 15
 
 
 def parse_cifra(texto: str | None) -> Decimal | None:
@@ -36,7 +40,14 @@ def parse_cifra(texto: str | None) -> Decimal | None:
     if valor < 0:
         raise forms.ValidationError(f"«{texto}»: no se permiten valores negativos.")
     if valor > MAXIMO:
-        raise forms.ValidationError(f"«{texto}» es demasiado grande.")
+        raise forms.ValidationError(
+            f"«{texto}» es demasiado grande (máximo {formatear_numero(MAXIMO)})."
+        )
+    if connection.vendor == "sqlite" and len(valor.normalize().as_tuple().digits) > CIFRAS_SQLITE:
+        raise forms.ValidationError(
+            f"«{texto}» tiene más de {CIFRAS_SQLITE} cifras significativas: esta instalación "
+            "(SQLite) no puede guardarlo sin redondear. Use PostgreSQL para cifras mayores."
+        )
     return valor
 
 
@@ -115,6 +126,18 @@ class CopiaEjercicioForm(forms.Form):
     )
 
 
+class SelectConRamo(forms.Select):
+    """A programa / unidad select whose options carry `data-ramo`, so the page can show only
+    the unidades of the chosen programa's ramo (static/js/planeacion.js; no inline script)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        opcion = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instancia = getattr(value, "instance", None)
+        if instancia is not None:
+            opcion["attrs"]["data-ramo"] = str(instancia.ramo_id)
+        return opcion
+
+
 class MetaForm(_MesesMixin, forms.ModelForm):
     """A meta and its twelve programmed months; a SUMA meta's months must add up."""
 
@@ -126,7 +149,11 @@ class MetaForm(_MesesMixin, forms.ModelForm):
             "programa", "unidad", "clave", "grupo", "descripcion", "unidad_medida",
             "meta_anual", "mes_inicio", "tipo_acumulacion", "sentido", "nivel_mir", "lineas_pmd",
         ]  # fmt: skip
-        widgets = {"descripcion": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "descripcion": forms.Textarea(attrs={"rows": 3}),
+            "programa": SelectConRamo,
+            "unidad": SelectConRamo(attrs={"data-sigue-programa": "id_programa"}),
+        }
 
     def __init__(self, *args, ejercicio, programado: list, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,10 +178,17 @@ class MetaForm(_MesesMixin, forms.ModelForm):
         return [self.cleaned_data[f"m{m}"] or Decimal(0) for m in range(1, 13)]
 
 
+AYUDA_RESPONSABLE = {
+    "responsable_nombre": "La persona que ocupa el puesto hoy (la de su mes «desde» más reciente). "
+    "Quién firmó trimestres anteriores y desde qué mes se registra en Planeación › Responsables.",
+}
+
+
 class RamoForm(forms.ModelForm):
     class Meta:
         model = Ramo
         fields = ["clave", "nombre", "responsable_nombre", "responsable_cargo"]
+        help_texts = AYUDA_RESPONSABLE
 
 
 class ProgramaForm(forms.ModelForm):
@@ -164,6 +198,7 @@ class ProgramaForm(forms.ModelForm):
             "ramo", "clave", "nombre", "finalidad", "funcion", "subfuncion", "eje",
             "fin", "proposito", "responsable_nombre", "responsable_cargo",
         ]  # fmt: skip
+        help_texts = AYUDA_RESPONSABLE
         widgets = {
             "fin": forms.Textarea(attrs={"rows": 3}),
             "proposito": forms.Textarea(attrs={"rows": 3}),
@@ -174,6 +209,7 @@ class UnidadForm(forms.ModelForm):
     class Meta:
         model = UnidadEjecutora
         fields = ["ramo", "clave", "nombre", "responsable_nombre", "responsable_cargo"]
+        help_texts = AYUDA_RESPONSABLE
 
 
 class LineaPMDForm(forms.ModelForm):

@@ -8,8 +8,11 @@ strings through defusedxml (and the other parts with lxml, entity resolution off
 Formulas are never evaluated: openpyxl returns a formula cell's text, which the importer
 treats as text.
 
-Writing: `texto_seguro()` makes a text that starts with = + - @ an explicit string, so
-spreadsheet programs show it instead of running it as a formula.
+Macro-enabled workbooks (.xlsm, a vbaProject.bin part, macro content types) are refused.
+
+Writing: a text that starts with = + - @ (tab, CR) is neutralized as OWASP advises: a
+quote-prefix style (`celda_texto`, or `texto_seguro` + `proteger_celda`), so it stays text
+on open and after a user edits the cell.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import io
 import os
 import zipfile
 import zlib
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +47,14 @@ TIPOS_LIBRO = (
     b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
 )
+# Macro-enabled packages: refused whatever the file is called.
+TIPOS_MACRO = (b"macroEnabled", b"vnd.ms-office.vbaProject", b"vnd.ms-excel.macrosheet")
+EXTENSIONES_MACRO = (".xlsm", ".xltm", ".xlam", ".xlsb")
+PARTES_MACRO = ("vbaproject.bin", "vbadata.xml", "/macrosheets/")
+MENSAJE_MACROS = (
+    "El libro contiene macros (.xlsm o proyecto VBA): por seguridad no se aceptan. "
+    "Guárdelo como «Libro de Excel (.xlsx)», sin macros, y vuelva a subirlo."
+)
 MAX_MIEMBROS = 5000
 BLOQUE = 1024 * 1024
 DECLARACIONES_PROHIBIDAS = (b"<!DOCTYPE", b"<!ENTITY")
@@ -66,6 +78,11 @@ def _mb(n: int) -> str:
 def leer_bytes(archivo: Any) -> bytes:
     """Return the file's bytes (path, bytes or file-like), refusing anything over the limit."""
     limite = settings.POA_UPLOAD_MAX_BYTES
+    nombre = (
+        str(archivo) if isinstance(archivo, str | os.PathLike) else getattr(archivo, "name", "")
+    )
+    if str(nombre or "").lower().endswith(EXTENSIONES_MACRO):
+        raise ArchivoNoValido(MENSAJE_MACROS)
     if isinstance(archivo, bytes | bytearray):
         datos = bytes(archivo)
     elif isinstance(archivo, str | os.PathLike):
@@ -120,6 +137,8 @@ def validar_xlsx(datos: bytes) -> None:
         raise ArchivoNoValido(
             "El archivo no es un libro de Excel .xlsx (falta [Content_Types].xml)."
         )
+    if any(parte in nombre.lower() for nombre in nombres for parte in PARTES_MACRO):
+        raise ArchivoNoValido(MENSAJE_MACROS)
     if len(miembros) > MAX_MIEMBROS:
         raise ArchivoNoValido("El archivo contiene demasiadas partes para ser un libro del POA.")
     limite = settings.POA_UPLOAD_MAX_UNCOMPRESSED_BYTES
@@ -158,6 +177,8 @@ def validar_xlsx(datos: bytes) -> None:
         except RuntimeError as exc:  # encrypted zip member
             raise ArchivoNoValido("El archivo está protegido con contraseña.") from exc
     tipos = paquete.read("[Content_Types].xml")
+    if any(t.lower() in tipos.lower() for t in TIPOS_MACRO):
+        raise ArchivoNoValido(MENSAJE_MACROS)
     if not any(t in tipos for t in TIPOS_LIBRO):
         raise ArchivoNoValido(
             "El archivo es un documento de Office pero no un libro de Excel .xlsx."
@@ -197,8 +218,9 @@ def texto_seguro(valor: Any) -> Any:
     """Return a value to put in a cell so that text is never run as a formula.
 
     Non-text values pass unchanged. Text starting with = + - @ (or a tab/CR) becomes an
-    explicit inline string, which Excel and LibreOffice show as text and do not evaluate.
-    Usable in normal and write-only workbooks: `ws.append([texto_seguro(v), ...])`.
+    explicit inline string, which Excel and LibreOffice show as text and never evaluate on
+    open; `proteger_celda` then gives the cell the quote-prefix style, so it stays text
+    after a user edits it too (OWASP). Usable in normal and write-only workbooks.
     """
     if not isinstance(valor, str):
         return valor
@@ -206,6 +228,15 @@ def texto_seguro(valor: Any) -> Any:
     if es_formula_potencial(valor):
         return CellRichText([valor])
     return valor
+
+
+def proteger_celda(celda) -> None:
+    """Quote-prefix a cell whose text could become a formula (its shared style is copied)."""
+    valor = celda.value
+    texto = str(valor) if isinstance(valor, CellRichText) else valor
+    if es_formula_potencial(texto):
+        celda._style = copy(celda._style)
+        celda.quotePrefix = True
 
 
 def celda_texto(ws, valor: Any, *, estilo: dict | None = None) -> WriteOnlyCell:

@@ -22,7 +22,8 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from plantilla.xlsx_seguro import texto_seguro
+from plantilla.xlsx_seguro import proteger_celda, texto_seguro
+from reportes.verificable import MARCA_BORRADOR
 
 if TYPE_CHECKING:
     from reportes.formatos.base import Celda, Documento, Hoja
@@ -45,6 +46,7 @@ COLORES_SEMAFORO = {
     "sin_captura": PatternFill("solid", fgColor="FFFFFF"),
 }
 ROJO = Font(color="B3261E", italic=True)
+MARCA = Font(bold=True, size=12, color="B3261E")
 
 
 NOTA = Font(italic=True, size=8)
@@ -108,6 +110,7 @@ class _Rejilla:
         celda = WriteOnlyCell(self.ws, valor)
         if estilo is not None:
             celda._style = estilo
+        proteger_celda(celda)
         self.filas.setdefault(fila, {})[columna] = celda
         return celda
 
@@ -229,6 +232,9 @@ def _encabezado(rejilla: _Rejilla, hoja: Hoja, ayuntamiento: str, columnas: int)
               rejilla.estilo(("codigo",), font=TITULO, alignment=A_LA_DERECHA))  # fmt: skip
     poner(2, columnas, texto_seguro(f"FECHA: {hoja.fecha}"),
           rejilla.estilo(("derecha",), alignment=A_LA_DERECHA))  # fmt: skip
+    if not hoja.firmada:  # the quarter is not authorized: say so under the code and FECHA
+        poner(3, columnas, MARCA_BORRADOR,
+              rejilla.estilo(("borrador",), font=MARCA, alignment=A_LA_DERECHA))  # fmt: skip
     for etiqueta, valor in hoja.datos:
         poner(fila, 1, texto_seguro(f"{etiqueta}:"), negrita)
         if "\n" in (valor or ""):
@@ -307,6 +313,11 @@ def _preparar_pagina(ws: Worksheet, hoja: Hoja) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddFooter.right.text = "Página &P de &N"
     ws.oddFooter.left.text = hoja.pie.replace("&", "&&")
+    if not hoja.firmada:  # the printed page header of every page of an unsigned sheet
+        ws.oddHeader.center.text = MARCA_BORRADOR
+        ws.oddHeader.center.font = "Liberation Sans,Bold"
+        ws.oddHeader.center.size = 14
+        ws.oddHeader.center.color = "B3261E"
 
 
 def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> None:

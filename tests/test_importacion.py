@@ -152,7 +152,13 @@ def test_second_import_changes_nothing(poa_demo, django_assert_max_num_queries):
     assert conteos() == antes
 
 
-def test_cargar_demo_twice_changes_nothing(db, capsys):
+def test_cargar_demo_twice_changes_nothing(db, capsys, monkeypatch):
+    # In the seed year: only 2022 (the living current year is tests/test_demo_vivo.py).
+    from datetime import date
+
+    from tests.captura_util import congelar_hoy
+
+    congelar_hoy(monkeypatch)(date(2022, 6, 15))
     call_command("cargar_demo")
     primero = conteos()
     from django.contrib.auth import get_user_model
@@ -629,17 +635,21 @@ def test_dtd_in_any_part_is_refused(db, parte):
 
 
 def test_texto_seguro_neutralizes_formula_text():
-    from plantilla.xlsx_seguro import texto_seguro
+    from plantilla.xlsx_seguro import proteger_celda, texto_seguro
 
     libro = openpyxl.Workbook()
     ws = libro.active
     ws.append([texto_seguro('=HYPERLINK("x")'), texto_seguro("+1"), texto_seguro("normal"), 5])
+    for celda in ws[1]:
+        proteger_celda(celda)
     contenido = a_bytes(libro)
     xml = zipfile.ZipFile(io.BytesIO(contenido)).read("xl/worksheets/sheet1.xml")
     assert b"<f>" not in xml
     leido = openpyxl.load_workbook(io.BytesIO(contenido)).active
+    # Shown as text with Excel's quote prefix, so editing the cell does not make a formula.
     assert [c.value for c in leido[1]] == ['=HYPERLINK("x")', "+1", "normal", 5]
-    assert leido["A1"].data_type == "s"
+    assert leido["A1"].data_type == "s" and leido["A1"].quotePrefix
+    assert not leido["C1"].quotePrefix
 
 
 def test_new_rows_get_their_creation_history(db, personas):

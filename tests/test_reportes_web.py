@@ -170,8 +170,9 @@ def test_a_job_left_running_shows_as_interrupted(client, poa, personas, settings
     client.force_login(personas.planeacion)
     estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
     assert estado["estado"] == "EN_PROCESO" and estado["etiqueta"] == "Generando"
+    # static/js/trabajo.js polls only while the page says the job is running.
     assert (
-        "consultar();"
+        'data-en-curso="1"'
         in client.get(reverse("reportes:trabajo", args=[trabajo.pk])).content.decode()
     )
     TrabajoReporte.objects.filter(pk=trabajo.pk).update(
@@ -182,5 +183,5 @@ def test_a_job_left_running_shows_as_interrupted(client, poa, personas, settings
     assert "Vuelva a solicitarlo" in estado["mensaje"]
     pagina = client.get(reverse("reportes:trabajo", args=[trabajo.pk])).content.decode()
     assert "Interrumpido" in pagina and "Vuelva a solicitarlo" in pagina
-    assert "consultar();" not in pagina  # the page stops polling
+    assert 'data-en-curso="0"' in pagina  # the page stops polling
     assert "Interrumpido" in client.get(reverse("reportes:index")).content.decode()

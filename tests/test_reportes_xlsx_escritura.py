@@ -144,9 +144,11 @@ def test_text_starting_with_formula_characters_is_neutralized():
         Documento(nombre="x", titulo="x", hojas=[hoja]), ayuntamiento="AYUNTAMIENTO"
     )
     ws = libro(contenido)["099"]
-    assert ws["A2"].value == "=TITULO()" and ws["A2"].data_type != "f"
+    # OWASP: the quote-prefix style keeps the text from becoming a formula, even once edited.
+    assert ws["A2"].value == "=TITULO()" and ws["A2"].data_type != "f" and ws["A2"].quotePrefix
     for i, texto in enumerate(peligrosas):
         fila = fila_con(ws, texto, columna=2)
+        assert ws.cell(row=fila, column=2).quotePrefix
         assert ws.cell(row=fila, column=1).value == "099"
         assert ws.cell(row=fila, column=1).data_type == "s"
         assert ws.cell(row=fila, column=3).value == pytest.approx(0.29)
@@ -154,6 +156,7 @@ def test_text_starting_with_formula_characters_is_neutralized():
         assert fila == fila_con(ws, "CLAVE") + 1 + i
     celda_nota = ws.cell(row=fila_con(ws, "NOTA:"), column=2)
     assert celda_nota.value == "-peligro\nsegunda línea" and celda_nota.alignment.wrap_text
+    assert celda_nota.quotePrefix and not ws.cell(row=fila_con(ws, "CLAVE"), column=1).quotePrefix
     assert ws.row_dimensions[celda_nota.row].height == 25
     assert ws.freeze_panes == f"A{fila_con(ws, 'CLAVE') + 1}"
     for fila in ws.iter_rows():

@@ -231,7 +231,9 @@ def _transicion(
         firma, accion, programa=programa, unidad=unidad, trimestre=trimestre, dia=dia
     )
     _escribir_estado(firma, regla, cambios)
-    nombre, cargo = nombre_y_cargo(usuario, accion, programa=programa, unidad=unidad)
+    nombre, cargo = nombre_y_cargo(
+        usuario, accion, programa=programa, unidad=unidad, trimestre=trimestre
+    )
     evento = EventoFirma.objects.create(
         firma=firma,
         accion=accion,
@@ -289,6 +291,8 @@ def _comentario_valido(regla: Regla, comentario: str) -> str:
         raise FirmaRechazada(f"Para {regla.verbo} el trimestre escriba {que}.")
     if len(comentario) > MAX_COMENTARIO:
         raise FirmaRechazada(f"El comentario admite como máximo {MAX_COMENTARIO:,} caracteres.")
+    if "\x00" in comentario:
+        raise FirmaRechazada("El comentario contiene un carácter no válido (NUL); bórrelo.")
     return comentario
 
 
