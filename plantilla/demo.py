@@ -13,8 +13,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from avances.calendario import hoy
 from plantilla.importacion import ImportacionInvalida, Plan, analizar_libro, aplicar_plan
-from programas.models import Asignacion, Programa, Ramo, UnidadEjecutora
+from programas.models import Asignacion, Ejercicio, Programa, Ramo, UnidadEjecutora
 
 ANIO_DEMO = 2022
 CONTRASENA_DEMO = "Poa-2022-demo"
@@ -74,17 +75,21 @@ USUARIOS_DEMO = (
 )  # fmt: skip
 
 
-def _objetivos(nivel, ramo_clave, clave) -> list[dict]:
-    """Asignacion target kwargs for one (nivel, ramo, clave) of ejercicio 2022."""
+def _objetivos(nivel, ramo_clave, clave, anio: int) -> list[dict]:
+    """Asignacion target kwargs for one (nivel, ramo, clave) of ejercicio `anio`."""
     if nivel is None:
         return [{}]
-    ramo = Ramo.objects.get(ejercicio__anio=ANIO_DEMO, clave=ramo_clave)
+    ramo = Ramo.objects.filter(ejercicio__anio=anio, clave=ramo_clave).first()
+    if ramo is None:
+        return []  # a current year whose structure is not the demo's: nothing to assign
     if nivel == "ramo":
         return [{"ramo": ramo}]
     if nivel == "programa":
-        return [{"programa": Programa.objects.get(ramo=ramo, clave=clave)}]
+        programa = Programa.objects.filter(ramo=ramo, clave=clave).first()
+        return [{"programa": programa}] if programa else []
     if nivel == "unidad":
-        return [{"unidad": UnidadEjecutora.objects.get(ramo=ramo, clave=clave)}]
+        unidad = UnidadEjecutora.objects.filter(ramo=ramo, clave=clave).first()
+        return [{"unidad": unidad}] if unidad else []
     return [{"unidad": u} for u in UnidadEjecutora.objects.filter(ramo=ramo).order_by("clave")]
 
 
@@ -92,6 +97,13 @@ def crear_usuarios_demo() -> list[tuple[UsuarioDemo, bool]]:
     """Create the demo users and their Asignaciones if missing; return (user, created)."""
     User = get_user_model()
     resultado = []
+    # Every demo ejercicio loaded: the 2022 seeds and, once created, the living year.
+    anios = list(
+        Ejercicio.objects.filter(anio__in={ANIO_DEMO, hoy().year}, ramos__isnull=False)
+        .distinct()
+        .order_by("anio")
+        .values_list("anio", flat=True)
+    )
     with transaction.atomic():
         for demo in USUARIOS_DEMO:
             usuario = User.objects.filter(username=demo.username).first()
@@ -107,11 +119,26 @@ def crear_usuarios_demo() -> list[tuple[UsuarioDemo, bool]]:
                 )
                 usuario.set_password(CONTRASENA_DEMO)
                 usuario.save()
-            for rol, nivel, ramo_clave, clave, cargo in demo.asignaciones:
-                for objetivo in _objetivos(nivel, ramo_clave, clave):
-                    campos = {"ramo": None, "programa": None, "unidad": None, **objetivo}
-                    Asignacion.objects.get_or_create(
-                        usuario=usuario, rol=rol, **campos, defaults={"cargo": cargo}
-                    )
+            for anio in anios:
+                _asignar(usuario, demo, anio)
             resultado.append((demo, creado))
     return resultado
+
+
+def asignar_usuarios_demo(anio: int) -> None:
+    """Give the existing demo users the same Asignaciones in ejercicio `anio` (idempotent)."""
+    usuarios = {u.username: u for u in get_user_model().objects.filter(
+        username__in=[d.username for d in USUARIOS_DEMO]
+    )}  # fmt: skip
+    for demo in USUARIOS_DEMO:
+        if demo.username in usuarios:
+            _asignar(usuarios[demo.username], demo, anio)
+
+
+def _asignar(usuario, demo: UsuarioDemo, anio: int) -> None:
+    for rol, nivel, ramo_clave, clave, cargo in demo.asignaciones:
+        for objetivo in _objetivos(nivel, ramo_clave, clave, anio):
+            campos = {"ramo": None, "programa": None, "unidad": None, **objetivo}
+            Asignacion.objects.get_or_create(
+                usuario=usuario, rol=rol, **campos, defaults={"cargo": cargo}
+            )

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from avances.models import Avance
 from plantilla.xlsx_seguro import celda_texto
+from programas import responsables
 from programas.formulas import meses_del_trimestre
 from programas.models import (
     ABREVIATURAS_MES,
@@ -46,16 +47,16 @@ COLUMNAS_METAS = [
 COLUMNAS_AVANCES = ["ramo_clave", "unidad_clave", "clave", "mes", "realizado", "observaciones"]
 COLUMNAS_PROGRAMAS = ["programa_clave", "ramo_clave", "finalidad", "funcion", "subfuncion", "eje",
                       "fin", "proposito"]  # fmt: skip
-COLUMNAS_RESPONSABLES = ["nivel", "ramo_clave", "clave", "nombre", "cargo"]
+COLUMNAS_RESPONSABLES = ["nivel", "ramo_clave", "clave", "nombre", "cargo", "desde"]
 COLUMNAS_PRESUPUESTO = [
     "ramo_clave", "programa_clave", "capitulo", "descripcion", "autorizado", "modificado",
     "devengado_t1", "devengado_t2", "devengado_t3", "devengado_t4",
 ]  # fmt: skip
 # Columns holding claves: always text cells, so `054` stays `054`.
 CLAVES = {"ramo_clave", "programa_clave", "unidad_clave", "clave", "codigo", "capitulo"}
-NUMERICAS = {"meta_anual", "meta_anual_original", "mes_inicio", "mes", "realizado", "programado",
-             "autorizado", "modificado", "devengado_t1", "devengado_t2", "devengado_t3",
-             "devengado_t4", *ABREVIATURAS_MES}  # fmt: skip
+NUMERICAS = {"meta_anual", "meta_anual_original", "mes_inicio", "mes", "desde", "realizado",
+             "programado", "autorizado", "modificado", "devengado_t1", "devengado_t2",
+             "devengado_t3", "devengado_t4", *ABREVIATURAS_MES}  # fmt: skip
 ANCHOS = {"descripcion": 60, "observaciones": 50, "ramo_nombre": 30, "programa_nombre": 30,
           "unidad_nombre": 28, "grupo": 30, "nombre": 40, "cargo": 30, "fin": 50,
           "proposito": 50, "lineas_pmd": 18, "unidad_medida": 16, "mes_nombre": 12}  # fmt: skip
@@ -181,22 +182,33 @@ def filas_avances(ejercicio: Ejercicio) -> list[dict]:
 
 
 def filas_responsables(ejercicio: Ejercicio) -> list[dict]:
-    filas = []
+    """One row per post and `desde` (programas.responsables); four queries."""
     niveles = (
-        ("RAMO", Ramo.objects.filter(ejercicio=ejercicio), "clave", "clave"),
-        ("PROGRAMA", Programa.objects.filter(ramo__ejercicio=ejercicio), "ramo__clave", "clave"),
-        ("UNIDAD", UnidadEjecutora.objects.filter(ramo__ejercicio=ejercicio), "ramo__clave",
-         "clave"),
+        ("RAMO", "ramo", Ramo.objects.filter(ejercicio=ejercicio), "clave", "clave"),
+        ("PROGRAMA", "programa", Programa.objects.filter(ramo__ejercicio=ejercicio),
+         "ramo__clave", "clave"),
+        ("UNIDAD", "unidad", UnidadEjecutora.objects.filter(ramo__ejercicio=ejercicio),
+         "ramo__clave", "clave"),
     )  # fmt: skip
-    for nivel, consulta, ramo, clave in niveles:
-        for fila in (
-            consulta.exclude(responsable_nombre="", responsable_cargo="")
-            .order_by(ramo, clave)
-            .values(ramo, clave, "responsable_nombre", "responsable_cargo")
-        ):
+    puestos = [
+        (etiqueta, nivel, fila[ramo], fila[clave], fila)
+        for etiqueta, nivel, consulta, ramo, clave in niveles
+        for fila in consulta.order_by(ramo, clave).values(
+            "id", ramo, clave, "responsable_nombre", "responsable_cargo"
+        )
+    ]
+    vigencias = responsables.filas_por_puesto(
+        ramos=[f["id"] for _, n, _, _, f in puestos if n == "ramo"],
+        programas=[f["id"] for _, n, _, _, f in puestos if n == "programa"],
+        unidades=[f["id"] for _, n, _, _, f in puestos if n == "unidad"],
+    )
+    filas = []
+    for etiqueta, nivel, ramo_clave, clave, fila in puestos:
+        actual = (fila["responsable_nombre"], fila["responsable_cargo"])
+        for periodo in responsables.periodos(vigencias.get((nivel, fila["id"]), []), actual):
             filas.append(
-                {"nivel": nivel, "ramo_clave": fila[ramo], "clave": fila[clave],
-                 "nombre": fila["responsable_nombre"], "cargo": fila["responsable_cargo"]}
+                {"nivel": etiqueta, "ramo_clave": ramo_clave, "clave": clave,
+                 "nombre": periodo.nombre, "cargo": periodo.cargo, "desde": periodo.desde}
             )  # fmt: skip
     return filas
 

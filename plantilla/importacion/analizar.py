@@ -13,7 +13,12 @@ from plantilla.importacion.deseado import (
 )
 from plantilla.importacion.existente import Existente, _cargar_existente
 from plantilla.importacion.leer import _leer_hojas
-from plantilla.importacion.planear import Operaciones, _planear_estructura, _planear_metas
+from plantilla.importacion.planear import (
+    Operaciones,
+    _planear_estructura,
+    _planear_metas,
+    _planear_vigencias,
+)
 from plantilla.importacion.planear_avances import _leer_avances
 from plantilla.importacion.planear_presupuesto import _leer_presupuesto
 from plantilla.importacion.resultado import Creacion, ErrorImportacion, ImportacionInvalida, Plan
@@ -108,6 +113,7 @@ def _planear(hojas, deseado, existente, plan: Plan, unidades_permitidas) -> Oper
     autorizados = mapa_autorizados({(m.programa_id, m.unidad_id) for m in existente.metas.values()})
     existente.autorizados = autorizados
     _planear_estructura(deseado, existente, plan, ops)
+    _planear_vigencias(deseado, existente, plan, ops)
     _planear_metas(deseado, existente, plan, ops, autorizados)
     if "avances" in hojas:
         _leer_avances(hojas["avances"], deseado, existente, plan, ops, autorizados,

@@ -96,6 +96,7 @@ COLUMNAS: dict[str, list[Columna]] = {
         Columna("clave"),
         Columna("nombre", False, _largo(Ramo, "responsable_nombre")),
         Columna("cargo", False, _largo(Ramo, "responsable_cargo")),
+        Columna("desde"),  # first month 1..12 in the post; blank = January (optional)
     ],
     "presupuesto": [
         Columna("ramo_clave", True),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from plantilla.importacion.columnas import COLUMNAS, Hoja, _largo, _opcion
 from plantilla.importacion.existente import Existente
@@ -50,6 +51,10 @@ class Deseado:
     avances: dict[tuple[tuple[str, str, str], int], AvanceDeseado] = field(default_factory=dict)
     presupuesto: dict[tuple[str, str, str], dict] = field(default_factory=dict)
     filas: dict[tuple, tuple[str, int]] = field(default_factory=dict)  # object key → (hoja, fila)
+    # Responsables by post when the sheet has a `desde` column: (nivel, llave) → {desde:
+    # (nombre, cargo)}; llave is the ramo clave or (ramo, clave). Without the column the
+    # sheet only sets the holder today (the post's own fields), history untouched.
+    vigencias: dict[tuple[str, Any], dict[int, tuple[str, str]]] = field(default_factory=dict)
 
 
 _TIPOS = {c.value: c.value for c in Meta.TipoAcumulacion}
@@ -356,30 +361,53 @@ def _leer_responsables(hoja: Hoja, deseado: Deseado, existente: Existente, plan:
         for columna, campo in (("nombre", "responsable_nombre"), ("cargo", "responsable_cargo")):
             if hoja.tiene(columna):
                 datos[campo] = lector.texto(fila, valores, columna, max_len=200)
+        errores_antes = len(plan.errores)
+        desde = lector.entero(fila, valores, "desde", minimo=1, maximo=12) if hoja.tiene(
+            "desde") else None  # fmt: skip
         nivel = niveles.get(_opcion(nivel_texto)) if nivel_texto else None
         if nivel_texto and nivel is None:
             lector.error(
                 fila, "nivel", f"«{nivel_texto}» no es válido; use RAMO, PROGRAMA o UNIDAD."
             )
             continue
-        if not (nivel and ramo):
+        if not (nivel and ramo) or len(plan.errores) > errores_antes:
             continue
-        llave = (nivel, ramo, clave)
+        desde = desde or 1
+        llave = (nivel, ramo, clave, desde)
         if llave in vistos:
-            lector.error(fila, "clave", f"el responsable de {nivel} {clave} se repite (fila "
-                         f"{vistos[llave]}).")  # fmt: skip
+            desde_texto = f" desde el mes {desde}" if hoja.tiene("desde") else ""
+            lector.error(fila, "clave", f"el responsable de {nivel} {clave}{desde_texto} se "
+                         f"repite (fila {vistos[llave]}).")  # fmt: skip
             continue
         vistos[llave] = fila
-        error = _ubicar(hoja.nombre, fila, "clave", plan)
-        if nivel == "ramo":
-            if clave != ramo:
-                error(f"para el nivel RAMO la clave debe ser la del ramo ({ramo}).")
-            elif ramo in existente.ramos or ramo in deseado.ramos:
-                deseado.ramos.setdefault(ramo, {}).update(datos)
-            else:
-                error(f"el ramo {ramo} no está en la hoja metas ni en la base de datos.")
-        elif nivel == "programa":
-            if _buscar(existente.programas, deseado.programas, (ramo, clave), "el programa", error):
-                deseado.programas.setdefault((ramo, clave), {}).update(datos)
-        elif _buscar(existente.unidades, deseado.unidades, (ramo, clave), "la unidad", error):
-            deseado.unidades.setdefault((ramo, clave), {}).update(datos)
+        destino = _destino_responsable(nivel, ramo, clave, deseado, existente,
+                                       _ubicar(hoja.nombre, fila, "clave", plan))  # fmt: skip
+        if destino is None:
+            continue
+        puesto = (nivel, ramo if nivel == "ramo" else (ramo, clave))
+        if hoja.tiene("desde"):
+            periodos = deseado.vigencias.setdefault(puesto, {})
+            periodos[desde] = (datos.get("responsable_nombre", ""),
+                               datos.get("responsable_cargo", ""))  # fmt: skip
+            if desde < max(periodos):
+                continue  # the post's own fields are the latest holder
+        destino.update(datos)
+
+
+def _destino_responsable(nivel, ramo, clave, deseado: Deseado, existente: Existente, error):
+    """The fields dict of the post in `deseado` (created on demand); None after an error."""
+    if nivel == "ramo":
+        if clave != ramo:
+            error(f"para el nivel RAMO la clave debe ser la del ramo ({ramo}).")
+        elif ramo in existente.ramos or ramo in deseado.ramos:
+            return deseado.ramos.setdefault(ramo, {})
+        else:
+            error(f"el ramo {ramo} no está en la hoja metas ni en la base de datos.")
+        return None
+    if nivel == "programa":
+        if _buscar(existente.programas, deseado.programas, (ramo, clave), "el programa", error):
+            return deseado.programas.setdefault((ramo, clave), {})
+        return None
+    if _buscar(existente.unidades, deseado.unidades, (ramo, clave), "la unidad", error):
+        return deseado.unidades.setdefault((ramo, clave), {})
+    return None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from avances.models import Avance
+from programas import responsables
 from programas.models import (
     Ejercicio,
     LineaPMD,
@@ -36,6 +37,8 @@ class Existente:
     )
     avances: dict[tuple[int, int], Avance] = field(default_factory=dict)
     presupuesto: dict[tuple[int, str], Presupuesto] = field(default_factory=dict)
+    # Responsable rows by post: (nivel, pk) → [Periodo] (programas.responsables).
+    vigencias: dict = field(default_factory=dict)
     # {(programa_id, unidad_id): authorized quarters} at preview time (avances.bloqueo).
     autorizados: dict = field(default_factory=dict)
 
@@ -53,6 +56,10 @@ def _cargar_existente(anio: int, *, modo: str, unidades_permitidas=None) -> Exis
     for unidad in UnidadEjecutora.objects.filter(ramo__ejercicio=ejercicio):
         unidad.ramo = por_id[unidad.ramo_id]
         existente.unidades[(unidad.ramo.clave, unidad.clave)] = unidad
+    existente.vigencias = responsables.filas_por_puesto(
+        ramos=por_id, programas=[p.pk for p in existente.programas.values()],
+        unidades=[u.pk for u in existente.unidades.values()],
+    )  # fmt: skip
     existente.lineas = {li.codigo: li for li in LineaPMD.objects.filter(ejercicio=ejercicio)}
     metas = Meta.objects.filter(unidad__ramo__ejercicio=ejercicio)
     if unidades_permitidas is not None:

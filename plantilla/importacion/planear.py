@@ -14,6 +14,7 @@ from plantilla.importacion.deseado import AvanceDeseado, Deseado, MetaDeseada
 from plantilla.importacion.existente import Existente
 from plantilla.importacion.leer import fmt
 from plantilla.importacion.resultado import Cambio, Creacion, ErrorImportacion, Plan
+from programas import responsables
 from programas.models import (
     ABREVIATURAS_MES,
     LineaPMD,
@@ -54,6 +55,8 @@ class Operaciones:
     avances_cambiados: list[tuple[Avance, AvanceDeseado]] = field(default_factory=list)
     presupuesto_nuevo: list[tuple[tuple[str, str], dict]] = field(default_factory=list)
     presupuesto_cambiado: list[tuple[Presupuesto, dict]] = field(default_factory=list)
+    # (nivel, llave, [Periodo]): posts whose responsables' vigencias are replaced.
+    vigencias: list[tuple[str, Any, list]] = field(default_factory=list)
 
 
 def _mostrar(valor: Any) -> str:
@@ -152,6 +155,44 @@ def _planear_estructura(deseado: Deseado, existente: Existente, plan: Plan, ops:
             plan.sin_cambio["Línea PMD"] += 1
 
 
+def _planear_vigencias(deseado: Deseado, existente: Existente, plan: Plan, ops: Operaciones):
+    """Posts whose `responsables` rows (with `desde`) differ from the stored periods. The
+    holder today is compared by `_planear_estructura` (the post's own fields)."""
+    tablas = {"ramo": existente.ramos, "programa": existente.programas,
+              "unidad": existente.unidades}  # fmt: skip
+    etiquetas = {"ramo": "Ramo", "programa": "Programa", "unidad": "Unidad"}
+    for (nivel, llave), por_mes in deseado.vigencias.items():
+        lista = [responsables.Periodo(d, n, c) for d, (n, c) in sorted(por_mes.items())]
+        actual = tablas[nivel].get(llave)
+        if actual is None:
+            ops.vigencias.append((nivel, llave, lista))
+            continue
+        antes = responsables.periodos(
+            existente.vigencias.get((nivel, actual.pk), []),
+            (actual.responsable_nombre, actual.responsable_cargo),
+        )
+        if antes == lista:
+            continue
+        ops.vigencias.append((nivel, llave, lista))
+        if _historia(antes) != _historia(lista):
+            objeto = f"{etiquetas[nivel]} {llave if nivel == 'ramo' else '/'.join(llave)}"
+            plan.cambios.append(
+                Cambio("Responsable", objeto, "responsables por mes", _periodos_texto(antes),
+                       _periodos_texto(lista))
+            )  # fmt: skip
+
+
+def _historia(lista: list) -> list:
+    """The periods but the latest holder's name and cargo (shown as the post's own change)."""
+    return [(p.desde, p.nombre, p.cargo) for p in lista[:-1]] + [lista[-1].desde if lista else 0]
+
+
+def _periodos_texto(lista: list) -> str:
+    if not lista:
+        return "(vacío)"
+    return "; ".join(f"desde {ABREVIATURAS_MES[p.desde - 1]}: {p.nombre or '—'}" for p in lista)
+
+
 def _reprogramacion_deseada(campos: dict) -> dict | None:
     """The IMPORTADA record a meta needs (DOMAIN.md §3), or None."""
     meta_anual, original = campos["meta_anual"], campos["meta_anual_original"]
@@ -172,8 +213,62 @@ def _planear_metas(
     deseado: Deseado, existente: Existente, plan: Plan, ops: Operaciones, autorizados: dict
 ):
     planeador = _PlaneadorDeMetas(existente, plan, ops, autorizados)
+    planeador.orden_sin_cambio = _orden_conservado(deseado, existente)
+    planeador.reprogramadas_en_web = _reprogramadas_en_web(existente)
     for llave, deseada in deseado.metas.items():
         planeador.planear(llave, deseada)
+
+
+def _reprogramadas_en_web(existente: Existente) -> set[int]:
+    """Metas with a reprogramación made on the web (not IMPORTADA): one query."""
+    if existente.ejercicio is None:
+        return set()
+    return set(
+        Reprogramacion.objects.filter(meta__unidad__ramo__ejercicio=existente.ejercicio)
+        .exclude(tipo=Reprogramacion.Tipo.IMPORTADA)
+        .values_list("meta_id", flat=True)
+    )
+
+
+def _mismas_cifras(meta: Meta, campos: dict) -> bool:
+    """The sheet repeats the stored meta anual, original and start month."""
+    original = meta.meta_anual_original
+    if original is not None and original == meta.meta_anual:
+        original = None
+    deseadas = (campos["meta_anual"], campos["meta_anual_original"], campos["mes_inicio"])
+    return (meta.meta_anual, original, meta.mes_inicio) == deseadas
+
+
+def _como_deseada(reprogramacion: Reprogramacion) -> dict:
+    campos = ("mes_desde", "meta_anual_anterior", "meta_anual_nueva", "mes_inicio_anterior",
+              "mes_inicio_nuevo", "motivo")  # fmt: skip
+    return {c: getattr(reprogramacion, c) for c in campos}
+
+
+def _orden_conservado(deseado: Deseado, existente: Existente) -> set[tuple[str, str, str]]:
+    """Metas whose unidad keeps its stored order: their sheet row number is not a change.
+
+    `Meta.orden` only orders the metas of one unidad (Meta.Meta.ordering), while the workbook
+    numbers its rows across every unidad it holds, so a workbook exported from a database
+    loaded from several workbooks (or edited on the web) numbers them differently. When the
+    sheet lists a unidad's metas in the order they are stored, and adds none, their `orden`
+    is kept; otherwise the whole unidad takes the sheet order.
+    """
+    en_hoja: dict[tuple[str, str], list] = {}
+    for llave, deseada in deseado.metas.items():
+        en_hoja.setdefault(llave[:2], []).append((deseada.campos["orden"], llave))
+    conservadas: set[tuple[str, str, str]] = set()
+    for llaves in en_hoja.values():
+        metas = [existente.metas.get(llave) for _, llave in llaves]
+        if any(meta is None for meta in metas):
+            continue  # a new meta in this unidad: the sheet order applies to all of them
+        por_hoja = [llave for _, llave in sorted(llaves)]
+        guardado = {
+            llave: (m.orden, m.clave, m.pk) for (_, llave), m in zip(llaves, metas, strict=True)
+        }
+        if por_hoja == sorted(guardado, key=guardado.__getitem__):
+            conservadas.update(por_hoja)
+    return conservadas
 
 
 class _PlaneadorDeMetas:
@@ -182,6 +277,8 @@ class _PlaneadorDeMetas:
 
     def __init__(self, existente: Existente, plan: Plan, ops: Operaciones, autorizados: dict):
         self.existente, self.plan, self.ops, self.autorizados = existente, plan, ops, autorizados
+        self.orden_sin_cambio: set[tuple[str, str, str]] = set()
+        self.reprogramadas_en_web: set[int] = set()
 
     def planear(self, llave: tuple[str, str, str], deseada: MetaDeseada) -> None:
         objeto = f"Meta {'/'.join(llave)}"
@@ -190,6 +287,11 @@ class _PlaneadorDeMetas:
         if meta is None:
             self._nueva(llave, deseada, objeto, reprogramacion)
             return
+        if meta.pk in self.reprogramadas_en_web and _mismas_cifras(meta, deseada.campos):
+            # A web reprogramación explains the stored original, which the sheet repeats (an
+            # export read back): the meta keeps its history, IMPORTADA record included.
+            guardadas = self.existente.reprogramaciones.get(meta.pk, [])
+            reprogramacion = _como_deseada(guardadas[0]) if guardadas else None
         self._campos(meta, deseada, objeto, reprogramacion)
         self._lineas(meta, deseada, objeto)
         self._programado(meta, deseada, objeto)
@@ -197,6 +299,7 @@ class _PlaneadorDeMetas:
 
     def _nueva(self, llave, deseada: MetaDeseada, objeto: str, reprogramacion) -> None:
         plan, ops = self.plan, self.ops
+        self._exigir_entrada(deseada, _cambios_deseados(None, reprogramacion), "crear la meta")
         ops.metas_nuevas.append(deseada)
         plan.creados.append(Creacion("Meta", objeto, deseada.campos["descripcion"][:120]))
         plan.conteo_creados["Meta"] += 1
@@ -209,12 +312,17 @@ class _PlaneadorDeMetas:
         """The meta's own fields (and its programa, if it moved within the ramo)."""
         plan = self.plan
         campos = dict(deseada.campos)
+        if deseada.llave in self.orden_sin_cambio:
+            campos["orden"] = meta.orden
         programa_actual = meta.programa
         if programa_actual.clave != deseada.programa:
             campos["programa"] = deseada.programa  # moved to another programa of the ramo
         cambios = _diferencias(meta, {k: v for k, v in campos.items() if k != "programa"})
         if "programa" in campos:
             cambios["programa"] = deseada.programa
+            self._exigir_entrada(
+                deseada, _cambios_deseados(meta, reprogramacion), "trasladar la meta"
+            )
             plan.cambios.append(
                 Cambio("Meta", objeto, "programa", programa_actual.clave, deseada.programa)
             )
@@ -227,6 +335,32 @@ class _PlaneadorDeMetas:
             )
         else:
             plan.sin_cambio["Meta"] += 1
+
+    def _exigir_entrada(self, deseada: MetaDeseada, cambios: list, accion: str) -> None:
+        """A new or moved meta may only start after its pair's last authorized quarter."""
+        from avances.bloqueo import TrimestreBloqueado, exigir_entrada_permitida, mapa_autorizados
+
+        programa = self.existente.programas.get((deseada.ramo, deseada.programa))
+        unidad = self.existente.unidades.get((deseada.ramo, deseada.unidad))
+        if programa is None or unidad is None:
+            return  # a programa or unidad created by this workbook has nothing signed
+        par = (programa.pk, unidad.pk)
+        if par not in self.autorizados:  # shared with `existente`: re-checked when applying
+            self.autorizados.update(mapa_autorizados([par]))
+        if not self.autorizados[par]:
+            return
+        nueva = Meta(
+            programa_id=par[0], unidad_id=par[1], clave=deseada.clave,
+            mes_inicio=deseada.campos.get("mes_inicio") or 1,
+        )  # fmt: skip
+        try:
+            exigir_entrada_permitida(
+                meta=nueva, cambios=cambios, accion=accion, autorizados=self.autorizados[par]
+            )
+        except TrimestreBloqueado as exc:
+            self.plan.errores.append(
+                ErrorImportacion("metas", deseada.fila, "mes_inicio", exc.mensaje)
+            )
 
     def _lineas(self, meta: Meta, deseada: MetaDeseada, objeto: str) -> None:
         guardadas = self.existente.lineas_meta
@@ -298,6 +432,26 @@ class _PlaneadorDeMetas:
             _registrar_cambios(plan, "Reprogramación importada", objeto, primera, cambios_r)
         else:
             plan.sin_cambio["Reprogramación importada"] += 1
+
+
+def _cambios_deseados(meta: Meta | None, reprogramacion) -> list:
+    """The vigencia history the meta will have once imported (its IMPORTADA one first)."""
+    from programas.formulas import CambioVigencia
+
+    importada = (
+        [CambioVigencia(reprogramacion["mes_desde"], reprogramacion["meta_anual_anterior"],
+                        reprogramacion["mes_inicio_anterior"])]
+        if reprogramacion
+        else []
+    )  # fmt: skip
+    if meta is None:
+        return importada
+    return importada + [
+        CambioVigencia(r.mes_desde, r.meta_anual_anterior, r.mes_inicio_anterior)
+        for r in Reprogramacion.objects.filter(meta=meta)
+        .exclude(tipo=Reprogramacion.Tipo.IMPORTADA)
+        .order_by("fecha", "id")
+    ]
 
 
 # Fields whose change alters every figure of an already signed report.

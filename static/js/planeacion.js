@@ -64,11 +64,112 @@
     document.querySelectorAll("tr[data-meta]").forEach(actualizarFila);
   }
 
+  // Pegar desde Excel: "10\t10\t…" (una fila) o una columna llenan los meses siguientes.
+  function camposDeMes(campo) {
+    var fila = campo.closest("tr");
+    if (!fila) return [];
+    var campos = fila.querySelectorAll("input.mes, input[data-mes]");
+    return Array.prototype.filter.call(campos, function (c) { return !c.disabled && !c.readOnly; });
+  }
+
+  function avisar(tabla, texto) {
+    var aviso = document.getElementById("aviso-pegado");
+    if (!aviso) {
+      aviso = document.createElement("p");
+      aviso.id = "aviso-pegado";
+      aviso.className = "ayuda aviso-pegado";
+      aviso.setAttribute("role", "status");
+      tabla.insertAdjacentElement("afterend", aviso);
+    }
+    aviso.textContent = texto;
+  }
+
+  function pegar(evento) {
+    var campo = evento.target;
+    if (!campo.matches || !campo.matches("input.mes, input[data-mes]")) return;
+    var texto = (evento.clipboardData || window.clipboardData).getData("text") || "";
+    var valores = texto.replace(/(\r?\n)+$/, "").split(/\t|\r?\n/).map(function (v) { return v.trim(); });
+    if (valores.length < 2) return;  // un solo valor: el pegado normal del navegador
+    evento.preventDefault();
+    var campos = camposDeMes(campo);
+    var inicio = campos.indexOf(campo);
+    var caben = campos.slice(inicio, inicio + valores.length);
+    caben.forEach(function (destino, i) { destino.value = valores[i]; });
+    var sobran = valores.length - caben.length;
+    var tabla = campo.closest("table");
+    avisar(tabla, sobran > 0 ?
+      "Se pegaron " + caben.length + " meses; se ignoraron " + sobran + " valor(es) que no caben después de diciembre." :
+      "Se pegaron " + caben.length + " meses.");
+    var fila = campo.closest("tr[data-meta]");
+    if (fila) actualizarFila(fila); else actualizarMeta();
+  }
+
+  // La unidad sigue al programa: solo las unidades del ramo del programa elegido.
+  function filtrarUnidades() {
+    document.querySelectorAll("select[data-sigue-programa]").forEach(function (unidad) {
+      var programa = document.getElementById(unidad.dataset.siguePrograma);
+      if (!programa) return;
+      var elegida = programa.options[programa.selectedIndex];
+      var ramo = elegida && elegida.dataset.ramo;
+      Array.prototype.forEach.call(unidad.options, function (opcion) {
+        var oculta = Boolean(ramo && opcion.dataset.ramo && opcion.dataset.ramo !== ramo);
+        opcion.hidden = oculta;
+        opcion.disabled = oculta;
+      });
+      var actual = unidad.options[unidad.selectedIndex];
+      if (actual && actual.disabled) unidad.value = "";
+    });
+  }
+
+  // Reprogramación: los meses editables siguen a «Reprogramar desde» sin recargar la página.
+  function mesesEditables() {
+    var selector = document.querySelector("#form-desde select[name=mes_desde]");
+    var oculto = document.getElementById("mes-desde-post");
+    var tabla = document.getElementById("meses");
+    if (!selector || !oculto || !tabla) return;
+    var desde = parseInt(selector.value, 10);
+    oculto.value = selector.value;
+    var actuales = tabla.querySelectorAll("tr.actual td");
+    for (var m = 1; m <= 12; m++) {
+      var campo = document.getElementById("id_m" + m);
+      if (!campo) continue;
+      var cerrado = m < desde;
+      if (cerrado && !campo.disabled && actuales[m - 1]) campo.value = actuales[m - 1].textContent.trim();
+      campo.disabled = cerrado;
+      campo.required = !cerrado;
+      campo.closest("td").classList.toggle("bloqueada", cerrado);
+    }
+    actualizarMeta();
+  }
+
+  function iniciarFormularios() {
+    document.querySelectorAll("[data-solo-sin-js]").forEach(function (boton) {
+      boton.hidden = true;
+      boton.style.display = "none";  // a CSS display rule would override [hidden]
+    });
+    filtrarUnidades();
+    mesesEditables();
+  }
+
+  document.addEventListener("paste", pegar);
+  document.addEventListener("change", function (evento) {
+    if (evento.target.matches("select[id=id_programa]")) filtrarUnidades();
+    if (evento.target.matches("#form-desde select[name=mes_desde]")) mesesEditables();
+  });
+  document.addEventListener("submit", function (evento) {
+    // Con JavaScript el mes se cambia en vivo: el formulario GET no se envía.
+    if (evento.target.id === "form-desde") evento.preventDefault();
+  });
+
   document.addEventListener("input", function (evento) {
     var fila = evento.target.closest && evento.target.closest("tr[data-meta]");
     if (fila) actualizarFila(fila); else actualizarMeta();
   });
   document.addEventListener("change", actualizarMeta);
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", actualizarTodo);
-  else actualizarTodo();
+  function iniciar() {
+    iniciarFormularios();
+    actualizarTodo();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", iniciar);
+  else iniciar();
 })();

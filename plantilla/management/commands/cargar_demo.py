@@ -1,18 +1,24 @@
-"""`python manage.py cargar_demo`: the seed POAs of 2022 and one demo user per role.
+"""`python manage.py cargar_demo`: the seed POAs of 2022, one demo user per role, and the
+current year's ejercicio copied from 2022 with its current quarter open and partly captured.
 
 The workbooks in fixtures/ go through the real importer (idempotent: a second run changes
-nothing). Users are created only if missing; an existing user's password is never touched.
+nothing; an existing current-year ejercicio is left as it is). Users are created only if
+missing; an existing user's password is never touched.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from plantilla.demo import CONTRASENA_DEMO, cargar_libros_demo, crear_usuarios_demo
+from plantilla.demo import ANIO_DEMO, CONTRASENA_DEMO, cargar_libros_demo, crear_usuarios_demo
+from plantilla.demo_vivo import crear_ejercicio_vivo
 from plantilla.importacion import ImportacionInvalida
 
 
 class Command(BaseCommand):
-    help = "Carga los POA 2022 de demostración (fixtures/*.xlsx) y los usuarios de prueba."
+    help = (
+        "Carga los POA 2022 de demostración (fixtures/*.xlsx), el ejercicio del año en curso "
+        "y los usuarios de prueba."
+    )
 
     def handle(self, *args, **opciones):
         try:
@@ -31,6 +37,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  {nombre}: {estado}")
         usuarios = crear_usuarios_demo()
+        self._ejercicio_vivo()
         self.stdout.write("")
         self.stdout.write(f"POA municipal: {settings.POA_URL_BASE}")
         self.stdout.write("")
@@ -42,3 +49,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  * usuario ya existente: conserva su contraseña (la inicial era la indicada)."
             )
+
+    def _ejercicio_vivo(self) -> None:
+        vivo = crear_ejercicio_vivo(anio_origen=ANIO_DEMO)
+        if vivo.creado:
+            enviado = f"; enviado a revisión: {vivo.enviado}" if vivo.enviado else ""
+            self.stdout.write(
+                f"  ejercicio {vivo.anio}: copiado de {ANIO_DEMO} ({vivo.metas} metas, "
+                f"{vivo.celdas} celdas capturadas{enviado})"
+            )
+        elif vivo.anio > ANIO_DEMO:
+            self.stdout.write(f"  ejercicio {vivo.anio}: ya existía; no se modificó")
