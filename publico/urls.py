@@ -1,0 +1,29 @@
+from django.urls import path
+
+from publico import views, views_datos
+
+app_name = "publico"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<id:anio>/<id:trimestre>/", views.trimestre, name="trimestre"),
+    path("<id:anio>/<id:trimestre>/ramo/<id:ramo_id>/", views.ramo, name="ramo"),
+    path(
+        "<id:anio>/<id:trimestre>/pdf/<id:programa_id>/<id:unidad_id>/",
+        views.pdf_firmado,
+        name="pdf_firmado",
+    ),
+    path("datos/", views_datos.index, name="datos"),
+    path("datos/diccionario/<slug:conjunto>/", views_datos.diccionario, name="diccionario"),
+    path(
+        "datos/diccionario/<slug:conjunto>.<slug:formato>",
+        views_datos.diccionario_archivo,
+        name="diccionario_archivo",
+    ),
+    path("datos/<id:anio>/<id:trimestre>/metas.<slug:formato>", views_datos.metas, name="metas"),
+    path(
+        "datos/<id:anio>/<id:trimestre>/fraccion-iv.xlsx",
+        views_datos.fraccion_iv,
+        name="fraccion_iv",
+    ),
+]
