@@ -6,10 +6,10 @@ app_name = "avances"
 
 urlpatterns = [
     path("", views.inicio, name="inicio"),
-    path("captura/<int:unidad_id>/<int:trimestre>/", views.captura, name="captura"),
-    path("metas/<int:meta_id>/historial/", views.historial, name="historial"),
+    path("captura/<id:unidad_id>/<id:trimestre>/", views.captura, name="captura"),
+    path("metas/<id:meta_id>/historial/", views.historial, name="historial"),
     path("periodos/", views.periodos, name="periodos"),
     path("asignaciones/", views.asignaciones, name="asignaciones"),
     path("asignaciones/usuarios/nuevo/", views.usuario_nuevo, name="usuario_nuevo"),
-    path("asignaciones/<int:pk>/eliminar/", views.asignacion_eliminar, name="asignacion_eliminar"),
+    path("asignaciones/<id:pk>/eliminar/", views.asignacion_eliminar, name="asignacion_eliminar"),
 ]

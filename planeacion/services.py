@@ -17,6 +17,7 @@ from django.db import transaction
 from avances.bloqueo import (
     cambios_de_vigencia,
     escritura_verificada,
+    exigir_entrada_permitida,
     exigir_meses_abiertos,
     exigir_vigencia_intacta,
     trimestres_autorizados,
@@ -324,6 +325,7 @@ def meta_guardar(
     if not nueva:
         meta = Meta.objects.select_for_update().get(pk=meta.pk)
     meta = Meta(programa=programa, unidad=unidad) if nueva else meta
+    par_previo = None if nueva else (meta.programa_id, meta.unidad_id)
     anterior = (meta.meta_anual, meta.mes_inicio, [] if nueva else cambios_de_vigencia(meta.pk))
     previos = [CERO] * 12 if nueva else programados_por_meta([meta.pk])[meta.pk]
     for campo in CAMPOS_META:
@@ -350,6 +352,10 @@ def meta_guardar(
         if ajenas:
             raise ValidationError("Las líneas del PMD deben ser del mismo ejercicio que la meta.")
     cambiados = [m for m in range(1, 13) if programados[m - 1] != previos[m - 1]]
+    if par_previo != (programa.pk, unidad.pk):
+        # A new or moved meta may only start after the pair's last authorized quarter.
+        accion = "crear la meta" if nueva else "trasladar la meta"
+        exigir_entrada_permitida(meta=meta, cambios=anterior[2], accion=accion, usuario=usuario)
     if not nueva:
         accion = "modificar la meta"
         exigir_meses_abiertos(meta=meta, meses=cambiados, accion=accion, usuario=usuario)

@@ -7,11 +7,11 @@ app_name = "importacion"
 urlpatterns = [
     path("", views.index, name="index"),
     path("libro/subir/", views.subir_libro, name="subir"),
-    path("libro/<int:anio>/descargar/", views.exportar, name="exportar"),
+    path("libro/<id:anio>/descargar/", views.exportar, name="exportar"),
     path("captura/", views.captura, name="captura"),
     path("captura/subir/", views.subir_captura, name="captura_subir"),
     path(
-        "captura/<int:unidad_id>/<int:trimestre>/descargar/",
+        "captura/<id:unidad_id>/<id:trimestre>/descargar/",
         views.descargar_captura,
         name="captura_descargar",
     ),

@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 MENU = [
     ("avances:inicio", "Mis metas", "todos"),
     ("firmas:bandeja", "Bandeja de firmas", "todos"),
+    ("tablero:index", "Tablero", "todos"),
     ("reportes:index", "Reportes", "todos"),
     ("programas:estructura", "Estructura del POA", "todos"),
     ("importacion:index", "Importar / exportar", "planeacion"),
@@ -14,7 +15,11 @@ MENU = [
 
 
 def sitio(request):
-    """Expose the ayuntamiento's name and the menu the user may see to every template."""
+    """Expose the ayuntamiento's name and the menu the user may see to every template.
+
+    The inbox item carries `insignia`: how many reports wait for the user (one query).
+    """
+    from avances.selectors_firma import pendientes_de_firma
     from programas.scope import alcance_de
 
     contexto = {"POA_AYUNTAMIENTO": settings.POA_AYUNTAMIENTO, "menu": []}
@@ -30,5 +35,17 @@ def sitio(request):
         except NoReverseMatch:
             continue  # a screen not installed in this build
         activo = request.path.startswith(url) if url != "/" else request.path == "/"
-        contexto["menu"].append({"url": url, "etiqueta": etiqueta, "activo": activo})
+        item = {"url": url, "etiqueta": etiqueta, "activo": activo, "insignia": 0}
+        if nombre == "firmas:bandeja":
+            item["insignia"] = pendientes_de_firma(user)
+        contexto["menu"].append(item)
     return contexto
+
+
+def acceso(request):
+    """The login throttling numbers, so the login pages never hard-code them."""
+    return {
+        "acceso_intentos": settings.AXES_FAILURE_LIMIT,
+        "acceso_minutos": settings.POA_ACCESO_MINUTOS,
+        "acceso_intentos_direccion": settings.POA_ACCESO_LIMITE_POR_DIRECCION,
+    }

@@ -66,16 +66,25 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "csp",
     # Layers, lowest first (pyproject.toml [tool.importlinter] enforces the order).
     "programas",
     "avances",
     "planeacion",
     "plantilla",
     "reportes",
+    "publico",  # portal de transparencia, datos abiertos y API de lectura (issue 15)
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
+    "poa_site.middleware.RegistroPeticionesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "poa_site.middleware.ParametrosSegurosMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "poa_site.middleware.SinCacheAutenticadoMiddleware",
+    "poa_site.errores.PaginasDeErrorMiddleware",  # Spanish 403/404/500 also in DEBUG (last)
 ]
 
 ROOT_URLCONF = "poa_site.urls"
@@ -100,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "poa_site.context_processors.sitio",
+                "poa_site.context_processors.acceso",
             ],
         },
     },
@@ -151,11 +163,31 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True
 
+# Login throttling (django-axes). The lock is per username, so clients behind one proxy
+# address do not lock each other out; poa_site.acceso adds a limit per client address across
+# usernames. The address is REMOTE_ADDR unless a trusted proxy is declared: set
+# AXES_IPWARE_PROXY_COUNT (proxies in front of gunicorn) and, if the proxy does not use
+# X-Forwarded-For, AXES_IPWARE_META_PRECEDENCE_ORDER (e.g. HTTP_X_REAL_IP). Never declare a
+# proxy that does not overwrite the header: clients could then choose their own address.
+AXES_HANDLER = "poa_site.acceso.ManejadorAcceso"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # horas
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+POA_ACCESO_MINUTOS = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = POA_ACCESO_MINUTOS / 60  # horas
+POA_ACCESO_LIMITE_POR_DIRECCION = env_int("POA_ACCESO_LIMITE_POR_DIRECCION", 20)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for "ip_address" in the lockout parameters; the address limit lives in
+# ManejadorAcceso instead (with its own, higher number), because with "ip_address" there a
+# successful login would also erase every failure recorded from a shared proxy address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/bloqueado.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(
+    env_list(
+        "AXES_IPWARE_META_PRECEDENCE_ORDER",
+        "HTTP_X_FORWARDED_FOR,REMOTE_ADDR" if AXES_IPWARE_PROXY_COUNT else "REMOTE_ADDR",
+    )
+)
 
 # --- Idioma y formatos -----------------------------------------------------------------
 LANGUAGE_CODE = "es-mx"
@@ -219,6 +251,8 @@ CACHES = {
 # --- Seguridad en producción -----------------------------------------------------------
 # Secure defaults whenever DEBUG is off; each can be relaxed behind a TLS-terminating proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The health probe (/salud/) is usually asked over plain HTTP on loopback by the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^salud/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -231,11 +265,74 @@ SESSION_COOKIE_HTTPONLY = True
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content-Security-Policy (django-csp 4): scripts only from our static files (no inline
+# <script> nor on…= handlers). Styles allow 'unsafe-inline' for the style="…" attributes the
+# templates use (progress bars, widths); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Logs: poa.peticiones (one line per request: method, path, status, user id, duration) and
+# poa.seguridad / poa.bloqueo (denied accesses, refused writes to locked quarters).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
     "loggers": {
         "poa": {"handlers": ["console"], "level": os.environ.get("POA_LOG_LEVEL", "INFO")},
+        "poa.peticiones": {"level": os.environ.get("POA_LOG_PETICIONES", "INFO")},
     },
 }
+
+# --- API de lectura /api/v1/ (publico.api; issue 15) -------------------------------------
+# Anonymous requests see authorized quarters only; a token (publico: `token_api <usuario>`
+# or /transparencia/token/) shows the user's scope. Throttle rates are read per request
+# from POA_API_TASA_ANONIMA / POA_API_TASA_USUARIO (publico.api.permisos).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "publico.api.paginacion.Paginacion",
+    "PAGE_SIZE": 100,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "publico.api.permisos.ThrottleAnonimo",
+        "publico.api.permisos.ThrottleUsuario",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+POA_API_TASA_ANONIMA = os.environ.get("POA_API_TASA_ANONIMA", "120/min")
+POA_API_TASA_USUARIO = os.environ.get("POA_API_TASA_USUARIO", "600/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API de lectura del POA municipal",
+    "DESCRIPTION": (
+        "Ejercicios, ramos, programas, unidades ejecutoras, metas con su programado (P) y "
+        "realizado (R) mensual y estados de los reportes trimestrales. Sin token se ven solo "
+        "los trimestres autorizados; con token (encabezado `Authorization: Token <clave>`), "
+        "el ámbito del usuario."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+POA_PUBLICO_CACHE_SEGUNDOS = int(os.environ.get("POA_PUBLICO_CACHE_SEGUNDOS", "900"))
+POA_AREA_TRANSPARENCIA = os.environ.get("POA_AREA_TRANSPARENCIA", "Planeación municipal")

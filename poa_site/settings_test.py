@@ -14,3 +14,4 @@ SECURE_SSL_REDIRECT = False
 AXES_FAILURE_LIMIT = 5
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 LOGGING["loggers"]["poa"]["level"] = "WARNING"  # noqa: F405
+LOGGING["loggers"]["poa.peticiones"]["level"] = "WARNING"  # noqa: F405

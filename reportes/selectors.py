@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from avances.bloqueo import vigente_en_trimestre
 from avances.firma import firmantes_por_par
 from avances.insumos import (
     cambios_por_meta,
@@ -25,7 +26,7 @@ from avances.insumos import (
     umbrales_de,
 )
 from avances.models import TrimestreFirma
-from programas import formulas
+from programas import formulas, responsables
 from programas.models import (
     Ejercicio,
     Meta,
@@ -172,6 +173,26 @@ def _metas(filtro: Q) -> list[dict]:
     return metas
 
 
+def _vigentes(metas: list[dict], insumos: _Insumos, trimestre: int) -> list[dict]:
+    """Only the metas in force in the quarter: one starting later is not reported (§3)."""
+    vigentes = [
+        m
+        for m in metas
+        if vigente_en_trimestre(
+            mes_inicio=m["mes_inicio"],
+            cambios=insumos.cambios.get(m["id"], ()),
+            trimestre=trimestre,
+        )  # fmt: skip
+    ]
+    if not vigentes:
+        raise AlcanceVacio(
+            f"Ninguna meta del alcance está vigente en el periodo "
+            f"{NOMBRES_PERIODO[trimestre].lower()}: "
+            "sus vigencias empiezan después."
+        )
+    return vigentes
+
+
 def _insumos(filtro: Q, trimestre: int) -> _Insumos:
     metas_qs = Meta.objects.filter(filtro).values("id")
     programado = programados_por_meta(metas_qs)
@@ -221,9 +242,21 @@ def _estructura(metas: list[dict], trimestre: int) -> _Estructura:
             estado=TrimestreFirma.Estado.AUTORIZADO,
         ).values("id", "programa_id", "unidad_id", "snapshot_hash")
     }
-    # Signature boxes as the sign-off workflow records them (avances.firma): who signed,
-    # with cargo and date, or the responsable on record while a step is unsigned.
-    cajas = firmantes_por_par({(m["programa_id"], m["unidad_id"]) for m in metas}, trimestre)
+    # Responsables in office at the end of the quarter (one query, shared with the boxes),
+    # then the signature boxes as the sign-off workflow records them (avances.firma): who
+    # signed, with cargo and date, or the responsable in office while a step is unsigned.
+    vigencias = responsables.filas_por_puesto(
+        ramos=ramos.keys(), programas=programas.keys(), unidades=unidades.keys()
+    )
+    for nivel, puestos in (("ramo", ramos), ("programa", programas), ("unidad", unidades)):
+        for puesto in puestos.values():
+            actual = (puesto["responsable_nombre"], puesto["responsable_cargo"])
+            lista = responsables.periodos(vigencias.get((nivel, puesto["id"]), []), actual)
+            en_oficio = responsables.vigente(lista, responsables.mes_de_cierre(trimestre))
+            puesto["responsable_nombre"], puesto["responsable_cargo"] = en_oficio
+    cajas = firmantes_por_par(
+        {(m["programa_id"], m["unidad_id"]) for m in metas}, trimestre, vigencias=vigencias
+    )
     return _Estructura(programas, unidades, ramos, firmas, cajas)
 
 
@@ -407,6 +440,7 @@ def reporte_datos(
     filtro = _filtro_metas(ejercicio["id"], ramo_id, programa_id, unidad_id, filtro_alcance)
     metas = _metas(filtro)
     insumos = _insumos(filtro, trimestre)
+    metas = _vigentes(metas, insumos, trimestre)
     estructura = _estructura(metas, trimestre)
 
     por_par: dict[tuple[int, int], list[dict]] = defaultdict(list)

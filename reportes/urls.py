@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("descargar/", views.descargar, name="descargar"),
     path("generar/", views.generar, name="generar"),
-    path("trabajos/<int:pk>/", views.trabajo, name="trabajo"),
-    path("trabajos/<int:pk>/estado/", views.trabajo_estado, name="trabajo_estado"),
-    path("trabajos/<int:pk>/archivo/", views.trabajo_descargar, name="trabajo_descargar"),
+    path("trabajos/<id:pk>/", views.trabajo, name="trabajo"),
+    path("trabajos/<id:pk>/estado/", views.trabajo_estado, name="trabajo_estado"),
+    path("trabajos/<id:pk>/archivo/", views.trabajo_descargar, name="trabajo_descargar"),
 ]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 RAIZ = Path(__file__).resolve().parent.parent
-APPS = ("poa_site", "reportes", "plantilla", "planeacion", "avances", "programas")
+APPS = ("poa_site", "publico", "reportes", "plantilla", "planeacion", "avances", "programas")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

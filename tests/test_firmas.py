@@ -209,9 +209,14 @@ def test_superuser_counts_as_planeacion_to_reopen_but_cannot_sign(poa, personas)
 
 
 def test_each_step_records_name_cargo_date_and_comment(poa, personas):
-    personas.responsable_unidad.first_name = "Yolanda"
-    personas.responsable_unidad.last_name = "Lozano Páez"
-    personas.responsable_unidad.save()
+    """The name on paper is the responsable in office on record (so the box does not change
+    when signing); a post without one records the signer's own name and Asignacion cargo."""
+    poa.unidad_a1.responsable_nombre = "YOLANDA LOZANO PÁEZ"
+    poa.unidad_a1.responsable_cargo = "DIRECTORA"
+    poa.unidad_a1.save()
+    for puesto in (poa.programa_a, poa.ramo_a):
+        puesto.responsable_nombre = puesto.responsable_cargo = ""
+        puesto.save()
     llevar_a(Estado.BORRADOR, poa, personas)
     r = reporte(poa)
     trimestre_enviar(**r, usuario=personas.responsable_unidad, comentario="Listo para revisión")
@@ -219,9 +224,14 @@ def test_each_step_records_name_cargo_date_and_comment(poa, personas):
     trimestre_autorizar(**r, usuario=personas.responsable_ramo, comentario="Conforme")
     eventos = list(EventoFirma.objects.order_by("id"))
     assert [(e.accion, e.nombre, e.cargo) for e in eventos] == [
-        (Accion.ENVIAR, "Yolanda Lozano Páez", "Director"),
+        (Accion.ENVIAR, "YOLANDA LOZANO PÁEZ", "DIRECTORA"),
         (Accion.REVISAR, personas.responsable_programa.get_full_name(), "Subdirector"),
         (Accion.AUTORIZAR, personas.responsable_ramo.get_full_name(), "Titular del ramo"),
+    ]
+    assert [e.usuario for e in eventos] == [
+        personas.responsable_unidad,
+        personas.responsable_programa,
+        personas.responsable_ramo,
     ]
     assert eventos[0].comentario == "Listo para revisión"
     assert eventos[2].comentario == "Conforme"
@@ -243,8 +253,10 @@ def test_cargo_is_kept_as_it_was_when_signed(poa, personas):
 
     llevar_a(Estado.AUTORIZADO, poa, personas)
     Asignacion.objects.filter(usuario=personas.responsable_ramo).update(cargo="Otro cargo")
+    poa.ramo_a.responsable_cargo = "OTRO CARGO"
+    poa.ramo_a.save()
     caja = firmas.firmantes(poa.programa_a, poa.unidad_a1, 1).firmantes[2]
-    assert caja.cargo == "Titular del ramo"
+    assert caja.cargo == "DIRECTOR"
 
 
 def test_enviar_lists_exactly_what_is_missing(poa, personas):

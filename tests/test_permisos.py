@@ -107,6 +107,19 @@ def _asignacion_de_consulta(c: Contexto) -> dict:
     return {"pk": Asignacion.objects.get(usuario=c.personas.consulta).pk}
 
 
+def _solicitud_de_reapertura(c: Contexto) -> dict:
+    """A pending request to reopen the authorized T1 of (programa A, unidad A1)."""
+    from avances.models import SolicitudReapertura, TrimestreFirma
+
+    firma = TrimestreFirma.objects.create(
+        programa=c.poa.programa_a, unidad=c.poa.unidad_a1, trimestre=1, estado="AUTORIZADO"
+    )
+    solicitud = SolicitudReapertura.objects.create(
+        firma=firma, solicitante=c.personas.capturista, solicitante_nombre="C", motivo="M"
+    )
+    return {"pk": solicitud.pk}
+
+
 def _trabajo_del_capturista(c: Contexto) -> dict:
     from tests.apoyo_reportes import trabajo_terminado
 
@@ -134,7 +147,19 @@ MATRIZ: dict[str, Ruta] = {
     ),
     # --- firmas (sign-off engineer) -----------------------------------------------------
     "firmas:bandeja": Ruta(esperado=todos(200)),
-    "firmas:tablero": Ruta(esperado=solo_planeacion()),
+    # Every signer and Consulta see the board of their own scope; capturistas get 403.
+    "firmas:tablero": Ruta(esperado=todos(200, capturista=403, ajeno=403)),
+    # A signer (or Planeación) who cannot capture emails the missing items of T1 to the
+    # capturistas (→ redirect to the review page); capturista and consulta 403, another ramo 404.
+    "firmas:pedir_captura": Ruta(
+        kwargs=lambda c: {
+            "programa_id": c.poa.programa_a.pk,
+            "unidad_id": c.poa.unidad_a1.pk,
+            "trimestre": 1,
+        },
+        esperado=estados(302, capturista=403, consulta=403, ajeno=404),
+        metodo="post",
+    ),  # fmt: skip
     "firmas:panel": Ruta(
         kwargs=lambda c: {
             "programa_id": c.poa.programa_a.pk,
@@ -160,6 +185,37 @@ MATRIZ: dict[str, Ruta] = {
         kwargs=lambda c: {"codigo": "ABCDEFGHIJ"}, esperado=todos(404, anonimo=404)
     ),
     "firmas:verificar_inicio": Ruta(esperado=todos(200, anonimo=200)),
+    "salud": Ruta(esperado=todos(200, anonimo=200)),  # /salud/ sin sesión (issue 16)
+    # The tablero shows each user their own scope (an empty scope says so); anonymous → login.
+    "tablero:index": Ruta(esperado=todos(200)),
+    # The admin's login: the form for anonymous users, a redirect for everyone signed in
+    # (home with a message, or the admin index for Planeación staff).
+    "admin_entrada": Ruta(esperado=todos(302, anonimo=200)),
+    # --- reapertura a solicitud (reopening engineer) -----------------------------------------
+    "firmas:reaperturas": Ruta(esperado=solo_planeacion()),
+    # Signers and the capturista may ask (T1 is not authorized: refused → redirect); Consulta
+    # and Planeación (who reopens directly) 403; another ramo 404.
+    "firmas:reapertura_solicitar": Ruta(
+        kwargs=lambda c: {
+            "programa_id": c.poa.programa_a.pk,
+            "unidad_id": c.poa.unidad_a1.pk,
+            "trimestre": 1,
+        },
+        esperado=estados(302, consulta=403, planeacion=403, ajeno=404),
+        metodo="post",
+        datos=lambda c: {"motivo": "Corregir marzo"},
+    ),  # fmt: skip
+    "firmas:reapertura_aprobar": Ruta(
+        kwargs=_solicitud_de_reapertura,
+        esperado=estados(403, planeacion=302, ajeno=404),
+        metodo="post",
+    ),
+    "firmas:reapertura_rechazar": Ruta(
+        kwargs=_solicitud_de_reapertura,
+        esperado=estados(403, planeacion=302, ajeno=404),
+        metodo="post",
+        datos=lambda c: {"comentario": "No procede"},
+    ),
     # --- reportes (reports engineer) ------------------------------------------------------
     "reportes:index": Ruta(esperado=todos(200)),
     # Without ramo the export is narrowed to each persona's own metas (ajeno: unidad B1).
@@ -231,6 +287,51 @@ MATRIZ: dict[str, Ruta] = {
     "importacion:cancelar": Ruta(
         kwargs=lambda c: {"token": "A" * 32}, esperado=todos(404), metodo="post"
     ),
+    # --- publico: portal de transparencia, datos abiertos, API (issue 15) --------------------
+    # No login anywhere; this POA has no authorized quarter, so every period page and
+    # download is 404 for everybody (tests/test_publico.py covers the authorized case).
+    "publico:index": Ruta(esperado=todos(200, anonimo=200)),
+    "publico:trimestre": Ruta(
+        kwargs=lambda c: {"anio": 2022, "trimestre": 1}, esperado=todos(404, anonimo=404)
+    ),
+    "publico:ramo": Ruta(
+        kwargs=lambda c: {"anio": 2022, "trimestre": 1, "ramo_id": c.poa.ramo_a.pk},
+        esperado=todos(404, anonimo=404),
+    ),
+    "publico:pdf_firmado": Ruta(
+        kwargs=lambda c: {
+            "anio": 2022,
+            "trimestre": 1,
+            "programa_id": c.poa.programa_a.pk,
+            "unidad_id": c.poa.unidad_a1.pk,
+        },
+        esperado=todos(404, anonimo=404),
+    ),  # fmt: skip
+    "publico:datos": Ruta(esperado=todos(200, anonimo=200)),
+    "publico:diccionario": Ruta(
+        kwargs=lambda c: {"conjunto": "metas"}, esperado=todos(200, anonimo=200)
+    ),
+    "publico:diccionario_archivo": Ruta(
+        kwargs=lambda c: {"conjunto": "metas", "formato": "csv"}, esperado=todos(200, anonimo=200)
+    ),
+    "publico:metas": Ruta(
+        kwargs=lambda c: {"anio": 2022, "trimestre": 1, "formato": "csv"},
+        esperado=todos(404, anonimo=404),
+    ),
+    "publico:fraccion_iv": Ruta(
+        kwargs=lambda c: {"anio": 2022, "trimestre": 1}, esperado=todos(404, anonimo=404)
+    ),
+    # The read API answers everybody (anonymous: authorized data only; logged in: scope).
+    "api:api-root": Ruta(esperado=todos(200, anonimo=200)),
+    "api:schema": Ruta(esperado=todos(200, anonimo=200)),
+    "api:docs": Ruta(esperado=todos(200, anonimo=200)),
+    "api:ejercicio-list": Ruta(esperado=todos(200, anonimo=200)),
+    "api:ramo-list": Ruta(esperado=todos(200, anonimo=200)),
+    "api:programa-list": Ruta(esperado=todos(200, anonimo=200)),
+    "api:unidad-list": Ruta(esperado=todos(200, anonimo=200)),
+    "api:meta-list": Ruta(esperado=todos(200, anonimo=200)),
+    "api:reporte-list": Ruta(esperado=todos(200, anonimo=200)),
+    "api:token": Ruta(esperado=todos(200)),  # one's own token page; anonymous → login
 }
 
 EXCLUIDOS = ("admin",)  # namespaces not covered by the matrix (the admin has its own checks)

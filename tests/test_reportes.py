@@ -68,7 +68,9 @@ def test_tmm_f004_q1_bisom_54101_reproduces_the_seed(poa_demo):
     assert numeros[:4] == ["446", "126", "128", "91"]
     assert "128" in numeros and "29%" in numeros
     assert "ELABORÓ" in texto and "REVISÓ" in texto and "AUTORIZÓ" in texto
-    assert "JUAN GABRIEL HARO BELTRÁN" in texto and "DAVID MURILLO JIMÉNEZ" in texto
+    # The Q1 sheets were signed by the people in office then (responsables desde = 1).
+    assert "YOLANDA LOZANO PÁEZ" in texto and "DAVID MURILLO JIMÉNEZ" in texto
+    assert "HARO BELTRÁN" not in texto
     assert "Página 1 de 1" in texto
 
 

@@ -63,10 +63,9 @@ def test_verify_ok_without_login(client, poa, personas):
     assert "Vigente: coincide con lo firmado" in html
     assert "511 Gestión administrativa" in html and "54101 Dirección" in html
     assert "Primer trimestre (enero-marzo)" in html
-    for persona in (personas.responsable_unidad, personas.responsable_programa,
-                    personas.responsable_ramo):  # fmt: skip
-        assert persona.get_full_name() in html
-    assert "Titular del ramo" in html
+    # The names on paper: the responsables in office on record (cajas.REGLA_NOMBRE).
+    for puesto in (poa.unidad_a1, poa.programa_a, poa.ramo_a):
+        assert puesto.responsable_nombre in html and puesto.responsable_cargo in html
     # Nothing beyond what the printed report shows: no e-mails, no usernames, no menu.
     assert "@example.com" not in html and "resp_ramo" not in html
     assert "Bandeja de firmas" not in html
@@ -136,7 +135,8 @@ def test_firmantes_batch_is_query_cheap(poa, personas, django_assert_num_queries
     llevar_a(Estado.AUTORIZADO, poa, personas)
     pares = [(poa.programa_a.pk, poa.unidad_a1.pk), (poa.programa_a.pk, poa.unidad_a2.pk),
              (poa.programa_b.pk, poa.unidad_b1.pk)]  # fmt: skip
-    with django_assert_num_queries(4):
+    # programas, unidades, responsables' vigencias (one for every post), firmas, eventos.
+    with django_assert_num_queries(5):
         resultado = firmas.firmantes_por_par(pares, 1)
     firmado = resultado[pares[0]]
     assert firmado.autorizado and firmado.codigo_verificacion
@@ -168,9 +168,8 @@ def test_pdf_of_authorized_quarter_shows_signers_and_a_code_verificar_accepts(
     assert respuesta["Content-Type"] == "application/pdf"
     pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(respuesta.content)).pages)
     pdf = re.sub(r"\s+", " ", pdf)
-    for persona in (personas.responsable_unidad, personas.responsable_programa,
-                    personas.responsable_ramo):  # fmt: skip
-        assert persona.get_full_name().upper() in pdf.upper()
+    for puesto in (poa.unidad_a1, poa.programa_a, poa.ramo_a):
+        assert puesto.responsable_nombre.upper() in pdf.upper()
     assert firma.codigo_verificacion in pdf
     client.logout()
     verificado = client.get(reverse("firmas:verificar", args=[firma.codigo_verificacion]))
