@@ -10,7 +10,7 @@ import ast
 import sys
 from pathlib import Path
 
-APPS = ("poa_site", "programas", "avances", "planeacion", "plantilla", "reportes")
+APPS = ("poa_site", "publico", "reportes", "plantilla", "planeacion", "avances", "programas")
 MAX_MODULO = 600
 MAX_FUNCION = 80
 

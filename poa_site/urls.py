@@ -1,15 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
 from poa_site.admin_entrada import entrada_admin
-from poa_site.conversores import IdConverter
 from poa_site.salud import salud
 
-# <id:…> for every primary key: 1-18 digits, so a 20-digit id is a 404 and never reaches
-# the database (SQLite raises OverflowError beyond 64 bits).
-register_converter(IdConverter, "id")
-
+# Every primary key in a URL is <id:…> (programas.conversores, registered once per process
+# by programas.apps): 1-18 digits, so a 20-digit id is a 404 and never reaches the database.
 urlpatterns = [
     path("", include("avances.urls")),  # inicio, captura, historial, periodos, asignaciones
     path("", include("avances.urls_firma")),  # bandeja, firma, verificar
