@@ -14,6 +14,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.test.utils import override_settings
 
 from avances.calendario import hoy
 from avances.firma import servicios as firma
@@ -31,6 +32,10 @@ from programas.plazos import fecha_limite_trimestre, meses_del_trimestre, trimes
 
 # The quarter that the demo "Elaboró" user has already sent for review (Revisó signs next).
 RAMO_ENVIADO, PROGRAMA_ENVIADO, UNIDAD_ENVIADA = "54", "511", "54101"
+# The reports the demo signers (elaboro, reviso, autorizo) authorized in the past quarters,
+# so the year has signed, locked quarters and the transparency portal has something to show.
+UNIDADES_AUTORIZADAS = ("54101", "54102")
+SIN_CORREO = "django.core.mail.backends.dummy.EmailBackend"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class ResultadoVivo:
     metas: int = 0
     celdas: int = 0
     enviado: str = ""
+    autorizados: int = 0
 
 
 def crear_ejercicio_vivo(*, anio_origen: int, dia: date | None = None) -> ResultadoVivo:
@@ -52,7 +58,9 @@ def crear_ejercicio_vivo(*, anio_origen: int, dia: date | None = None) -> Result
     anio = dia.year
     if anio <= anio_origen or Ramo.objects.filter(ejercicio__anio=anio).exists():
         return ResultadoVivo(anio=anio, creado=False)
-    with transaction.atomic():
+    # The demo's own signatures notify nobody: with `make run` the console backend would
+    # print every notice before the list of logins.
+    with override_settings(EMAIL_BACKEND=SIN_CORREO), transaction.atomic():
         usuario = get_user_model().objects.filter(username="planeacion").first()
         origen = Ejercicio.objects.get(anio=anio_origen)
         destino = ejercicio_copiar_estructura(origen=origen, anio_destino=anio, usuario=usuario)
@@ -60,6 +68,7 @@ def crear_ejercicio_vivo(*, anio_origen: int, dia: date | None = None) -> Result
         trimestre = trimestre_de_mes(dia.month)
         celdas = _capturar(destino, dia=dia, trimestre=trimestre, usuario=usuario)
         _fijar_periodos(destino, dia=dia, trimestre=trimestre, usuario=usuario)
+        autorizados = _autorizar_pasados(destino, trimestre=trimestre, dia=dia)
         enviado = _enviar_uno(destino, trimestre=trimestre, dia=dia)
     return ResultadoVivo(
         anio=anio,
@@ -67,6 +76,7 @@ def crear_ejercicio_vivo(*, anio_origen: int, dia: date | None = None) -> Result
         metas=Meta.objects.filter(unidad__ramo__ejercicio=destino).count(),
         celdas=celdas,
         enviado=enviado,
+        autorizados=autorizados,
     )
 
 
@@ -115,6 +125,35 @@ def _fijar_periodos(ejercicio, *, dia: date, trimestre: int, usuario) -> None:
     for t in range(trimestre, 5):
         fecha = max(fecha_limite_trimestre(ejercicio.anio, t), dia)
         fecha_limite_fijar(ejercicio=ejercicio, trimestre=t, fecha=fecha, usuario=usuario)
+
+
+def _firmantes_demo():
+    usuarios = get_user_model().objects.in_bulk(
+        ["elaboro", "reviso", "autorizo"], field_name="username"
+    )
+    return [usuarios.get(n) for n in ("elaboro", "reviso", "autorizo")]
+
+
+def _autorizar_pasados(ejercicio, *, trimestre: int, dia: date) -> int:
+    """Sign Elaboró → Revisó → Autorizó the past quarters of the demo signers' reports."""
+    elaboro, reviso, autorizo = _firmantes_demo()
+    programa = Programa.objects.filter(
+        ramo__ejercicio=ejercicio, ramo__clave=RAMO_ENVIADO, clave=PROGRAMA_ENVIADO
+    ).first()
+    if None in (elaboro, reviso, autorizo) or programa is None:
+        return 0
+    unidades = UnidadEjecutora.objects.filter(
+        ramo=programa.ramo, clave__in=UNIDADES_AUTORIZADAS
+    ).order_by("clave")
+    firmados = 0
+    for unidad in unidades:
+        for pasado in range(1, trimestre):
+            reporte = {"programa": programa, "unidad": unidad, "trimestre": pasado}
+            firma.trimestre_enviar(**reporte, usuario=elaboro, dia=dia)
+            firma.trimestre_revisar(**reporte, usuario=reviso)
+            firma.trimestre_autorizar(**reporte, usuario=autorizo)
+            firmados += 1
+    return firmados
 
 
 def _enviar_uno(ejercicio, *, trimestre: int, dia: date) -> str:

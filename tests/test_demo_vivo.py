@@ -54,9 +54,15 @@ def test_cargar_demo_creates_the_current_year_with_a_quarter_in_progress(db, mon
     unidades = UnidadEjecutora.objects.filter(ramo__ejercicio=vivo).count()
     assert 1 < len(con_octubre) < unidades
     # One report sent: Revisó (programa 511) has it to sign.
-    firma = TrimestreFirma.objects.get(programa__ramo__ejercicio=vivo)
+    firma = TrimestreFirma.objects.get(programa__ramo__ejercicio=vivo, trimestre=4)
     assert (firma.programa.clave, firma.unidad.clave, firma.trimestre) == ("511", "54101", 4)
     assert firma.estado == "ENVIADO"
+    # The past quarters of 511/54101 and 54102 were signed by the three demo signers.
+    autorizadas = TrimestreFirma.objects.filter(programa__ramo__ejercicio=vivo, estado="AUTORIZADO")
+    assert sorted(autorizadas.values_list("unidad__clave", "trimestre")) == [
+        ("54101", 1), ("54101", 2), ("54101", 3), ("54102", 1), ("54102", 2), ("54102", 3)
+    ]  # fmt: skip
+    assert "6 trimestres autorizados" in salida
     reviso = get_user_model().objects.get(username="reviso")
     assert Asignacion.objects.filter(usuario=reviso, programa=firma.programa).exists()
     # The exported living year imports back without a change.

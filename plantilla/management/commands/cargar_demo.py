@@ -54,9 +54,14 @@ class Command(BaseCommand):
         vivo = crear_ejercicio_vivo(anio_origen=ANIO_DEMO)
         if vivo.creado:
             enviado = f"; enviado a revisión: {vivo.enviado}" if vivo.enviado else ""
+            autorizados = (
+                f"; {vivo.autorizados} trimestres autorizados (511/54101 y 54102)"
+                if vivo.autorizados
+                else ""
+            )
             self.stdout.write(
                 f"  ejercicio {vivo.anio}: copiado de {ANIO_DEMO} ({vivo.metas} metas, "
-                f"{vivo.celdas} celdas capturadas{enviado})"
+                f"{vivo.celdas} celdas capturadas{autorizados}{enviado})"
             )
         elif vivo.anio > ANIO_DEMO:
             self.stdout.write(f"  ejercicio {vivo.anio}: ya existía; no se modificó")
