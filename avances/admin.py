@@ -6,6 +6,7 @@ from django.contrib import admin
 from avances.admin_base import (
     PoaHistoryAdmin,
     PoaModelAdmin,
+    PoaReadOnlyAdmin,
     PoaReadOnlyInlineMixin,
     exigir_mes_mensual_abierto,
 )
@@ -104,7 +105,7 @@ class TrimestreFirmaAdmin(PoaModelAdmin):
 
 
 @admin.register(EventoFirma)
-class EventoFirmaAdmin(PoaModelAdmin):
+class EventoFirmaAdmin(PoaReadOnlyAdmin):
     """The audit trail of signatures, returns and reopenings: readable, never editable."""
 
     list_display = ["fecha", "firma", "accion", "nombre", "cargo", "comentario"]
@@ -112,21 +113,9 @@ class EventoFirmaAdmin(PoaModelAdmin):
     search_fields = ["nombre", "comentario", "firma__unidad__clave", "firma__programa__clave"]
     list_select_related = ["firma__programa", "firma__unidad"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(SolicitudReapertura)
-class SolicitudReaperturaAdmin(PoaModelAdmin):
+class SolicitudReaperturaAdmin(PoaReadOnlyAdmin):
     """Requests to reopen and their decisions: made in the app's panel, readable here."""
 
     list_display = ["creada_en", "firma", "solicitante_nombre", "estado", "decidida_por_nombre"]
@@ -138,15 +127,3 @@ class SolicitudReaperturaAdmin(PoaModelAdmin):
         "firma__programa__clave",
     ]
     list_select_related = ["firma__programa", "firma__unidad"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -130,6 +130,22 @@ class PoaInlineMixin:
         return es_planeacion(request.user)
 
 
+class PoaReadOnlyAdmin(PoaModelAdmin):
+    """A record written only by the app's own workflow: Planeación reads it here, never edits."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class PoaReadOnlyInlineMixin(PoaInlineMixin):
     """An audit record shown under its parent: visible to Planeación, never written here."""
 

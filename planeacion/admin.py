@@ -10,6 +10,7 @@ from avances.admin_base import (
     PoaHistoryAdmin,
     PoaInlineMixin,
     PoaModelAdmin,
+    PoaReadOnlyAdmin,
     PoaReadOnlyInlineMixin,
     bloqueo_como_error,
     exigir_mes_mensual_abierto,
@@ -85,7 +86,7 @@ class UnidadEjecutoraAdmin(PoaModelAdmin):
 
 
 @admin.register(Responsable)
-class ResponsableAdmin(PoaModelAdmin):
+class ResponsableAdmin(PoaReadOnlyAdmin):
     """Who held each post from which month: read here, edited on the Responsables page.
 
     The page (planeacion.catalogos.responsables_guardar) keeps the post's current holder
@@ -96,18 +97,6 @@ class ResponsableAdmin(PoaModelAdmin):
     list_filter = ["desde", "ramo__ejercicio"]
     search_fields = ["nombre", "cargo", "ramo__clave", "programa__clave", "unidad__clave"]
     list_select_related = ["ramo", "programa", "unidad"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(LineaPMD)
@@ -296,21 +285,9 @@ class ProgramadoAdmin(PoaHistoryAdmin):
 
 
 @admin.register(Reprogramacion)
-class ReprogramacionAdmin(PoaModelAdmin):
+class ReprogramacionAdmin(PoaReadOnlyAdmin):
     """Read-only: a reprogramación decides which meta each quarter reports against, so it is
     made (with its reason and the lock check) only by «Reprogramar» / «Reexpedir» in the app."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     list_display = ["meta", "tipo", "mes_desde", "meta_anual_anterior", "meta_anual_nueva", "fecha"]
     list_filter = ["tipo", "meta__programa__ramo__ejercicio"]
