@@ -29,13 +29,20 @@ def autenticado(request) -> bool:
 
 
 class Lectura(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A read-only list: anonymous clients get `publico()`, token holders `del_ambito(user)`.
+
+    Each endpoint below defines both querysets; this base only chooses between them.
+    """
+
     filter_backends = [DjangoFilterBackend]
 
     def publico(self):
-        raise NotImplementedError
+        """The rows anyone may read (authorized quarters only); defined by each endpoint."""
+        raise NotImplementedError(f"{type(self).__name__} debe definir publico()")
 
     def del_ambito(self, user):
-        raise NotImplementedError
+        """The rows of `user`'s scope, in any state; defined by each endpoint."""
+        raise NotImplementedError(f"{type(self).__name__} debe definir del_ambito()")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
