@@ -24,12 +24,12 @@ from avances.selectors import (
     _CAMPOS_META,
     NOMBRES_TRIMESTRE,
     Figura,
-    _calcular,
-    _figura,
-    _figura_mes,
-    _nombre,
-    _programados,
-    _texto_numero,
+    calcular_fila,
+    figura,
+    figura_mes,
+    nombre_de_usuario,
+    programados_de_metas,
+    texto_numero,
 )
 from programas import formulas
 from programas.models import ABREVIATURAS_MES, NOMBRES_MES, Ejercicio, Meta, UnidadEjecutora
@@ -185,7 +185,7 @@ def rejilla_captura(
         )
     ]
     ids = [m["id"] for m in metas]
-    programados = _programados(ids)
+    programados = programados_de_metas(ids)
     avances = _avances_por_meta(ids)
     autorizados = mapa_autorizados({(m["programa_id"], unidad.pk) for m in metas})
     limites = fechas_limite(ejercicio)
@@ -202,7 +202,7 @@ def rejilla_captura(
         p_meta = programados.get(meta["id"], {})
         a_meta = avances.get(meta["id"], {})
         r_meta = {mes: a["realizado"] for mes, a in a_meta.items() if a["realizado"] is not None}
-        calculo = _calcular(
+        calculo = calcular_fila(
             meta, p_meta, r_meta, cambios.get(meta["id"], []),
             trimestre=trimestre, mes_corte=corte, umbrales=umbrales,
         )  # fmt: skip
@@ -288,14 +288,14 @@ def _celdas(
                 version=a.get("version", 0),
                 editable=not motivo,
                 motivo=motivo,
-                porcentaje=_figura_mes(
+                porcentaje=figura_mes(
                     calculo.meses[info.numero - 1],
                     sentido=meta["sentido"],
                     vencido=info.numero <= corte,
                     umbrales=umbrales,
                 ),
                 vencido=info.numero <= corte,
-                actualizado_por=_nombre(a, "actualizado_por__") if a else "",
+                actualizado_por=nombre_de_usuario(a, "actualizado_por__") if a else "",
                 actualizado_en=a.get("actualizado_en"),
             )
         )
@@ -314,9 +314,9 @@ def _fila_rejilla(meta: dict, calculo, celdas, a_meta, *, meses_t) -> FilaRejill
         sentido=meta["sentido"],
         mes_inicio=calculo.vigencia.mes_inicio,
         celdas=celdas,
-        programado_trimestre=_texto_numero(calculo.programado_trimestre),
-        realizado_trimestre=_texto_numero(calculo.realizado_trimestre),
-        trimestre=_figura(calculo.porcentaje_trimestral, calculo.semaforo),
+        programado_trimestre=texto_numero(calculo.programado_trimestre),
+        realizado_trimestre=texto_numero(calculo.realizado_trimestre),
+        trimestre=figura(calculo.porcentaje_trimestral, calculo.semaforo),
         requiere_justificacion=calculo.requiere_justificacion,
         tiene_observaciones=any((a_meta.get(m) or {}).get("observaciones") for m in meses_t),
     )

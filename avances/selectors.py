@@ -70,7 +70,7 @@ _CAMPOS_META = (
 # --- Figures (the only place that calls the formula module) -------------------------------
 
 
-def _calcular(
+def calcular_fila(
     meta: dict,
     programados: dict[int, Decimal],
     realizados: dict[int, Decimal],
@@ -100,7 +100,7 @@ class Figura:
     etiqueta: str
 
 
-def _figura(pct: formulas.Porcentaje, color: formulas.Semaforo) -> Figura:
+def figura(pct: formulas.Porcentaje, color: formulas.Semaforo) -> Figura:
     return Figura(
         formatear_porcentaje(pct, DECIMALES_PORCENTAJE),
         color.value,
@@ -108,18 +108,18 @@ def _figura(pct: formulas.Porcentaje, color: formulas.Semaforo) -> Figura:
     )
 
 
-def _figura_mes(calculo_mes: formulas.CalculoMes, *, sentido, vencido, umbrales) -> Figura:
+def figura_mes(calculo_mes: formulas.CalculoMes, *, sentido, vencido, umbrales) -> Figura:
     """The month's R / P, coloured by its cumplimiento (which reads the sentido)."""
     c = formulas.cumplimiento(
         calculo_mes.realizado, calculo_mes.programado, sentido, vencido=vencido
     )
-    return _figura(calculo_mes.porcentaje, formulas.semaforo(c, umbrales))
+    return figura(calculo_mes.porcentaje, formulas.semaforo(c, umbrales))
 
 
 # --- Shared reads and formatting (also used by `avances.rejilla`) --------------------------
 
 
-def _programados(meta_ids) -> dict[int, dict[int, Decimal]]:
+def programados_de_metas(meta_ids) -> dict[int, dict[int, Decimal]]:
     resultado: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for meta_id, mes, valor in Programado.objects.filter(meta_id__in=meta_ids).values_list(
         "meta_id", "mes", "valor"
@@ -128,12 +128,12 @@ def _programados(meta_ids) -> dict[int, dict[int, Decimal]]:
     return resultado
 
 
-def _nombre(fila: dict, prefijo: str) -> str:
+def nombre_de_usuario(fila: dict, prefijo: str) -> str:
     completo = f"{fila.get(prefijo + 'first_name') or ''} {fila.get(prefijo + 'last_name') or ''}"
     return completo.strip() or fila.get(prefijo + "username") or ""
 
 
-def _texto_numero(valor) -> str:
+def texto_numero(valor) -> str:
     return "" if valor is None else formatear_numero(valor)
 
 
@@ -175,14 +175,14 @@ def metas_inicio(
         metas.order_by("unidad__clave", "programa__clave", "orden", "clave").values(*_CAMPOS_META)
     )
     ids = [m["id"] for m in filas_meta]
-    programados = _programados(ids)
+    programados = programados_de_metas(ids)
     cambios = cambios_por_meta(ids)
     realizados, observadas = _realizados_y_observadas(ids, meses_t)
     filas = []
     for meta in filas_meta:
         p_meta = programados.get(meta["id"], {})
         r_meta = realizados.get(meta["id"], {})
-        calculo = _calcular(
+        calculo = calcular_fila(
             meta, p_meta, r_meta, cambios.get(meta["id"], []),
             trimestre=trimestre, mes_corte=corte, umbrales=umbrales,
         )  # fmt: skip
@@ -204,8 +204,8 @@ def metas_inicio(
                 "unidad_clave": meta["unidad__clave"],
                 "programado": calculo.programado_trimestre,
                 "realizado": calculo.realizado_trimestre,
-                "texto_programado": _texto_numero(calculo.programado_trimestre),
-                "texto_realizado": _texto_numero(calculo.realizado_trimestre),
+                "texto_programado": texto_numero(calculo.programado_trimestre),
+                "texto_realizado": texto_numero(calculo.realizado_trimestre),
                 "porcentaje": formatear_porcentaje(
                     calculo.porcentaje_trimestral, DECIMALES_PORCENTAJE
                 ),
@@ -345,7 +345,7 @@ def _cambios_de(registros: list[dict], campos: dict[str, str], etiqueta_objeto) 
     for r in registros:
         previo = ultimo.get(r["id"])
         sufijo = etiqueta_objeto(r)
-        usuario = _nombre(r, "history_user__") or "sistema"
+        usuario = nombre_de_usuario(r, "history_user__") or "sistema"
         if r["history_type"] == "-":
             cambios.append(Cambio(r["history_date"], usuario, f"Eliminado{sufijo}", "", "", "baja"))
             ultimo.pop(r["id"], None)
@@ -416,7 +416,7 @@ def historial_meta(*, meta: Meta) -> list[Cambio]:
         cambios.append(
             Cambio(
                 fecha=r["fecha"],
-                usuario=_nombre(r, "usuario__") or "sistema",
+                usuario=nombre_de_usuario(r, "usuario__") or "sistema",
                 campo=f"{Reprogramacion.Tipo(r['tipo']).label} desde "
                 f"{NOMBRES_MES[r['mes_desde'] - 1].lower()}",
                 anterior="",

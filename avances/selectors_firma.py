@@ -11,7 +11,7 @@ from django.utils import timezone
 from avances.calendario import ultimo_mes_capturable
 from avances.firma.faltantes import (
     Faltante,
-    _cargar_metas,
+    cargar_metas,
     faltantes_por_par,
     faltantes_por_trimestre,
 )
@@ -404,7 +404,7 @@ def resumen(programa: Programa, unidad: UnidadEjecutora, trimestre: int) -> list
     """The TMM-F004 a reviewer signs, as figures: per meta, the four quarters' P/A (5 queries)."""
     ejercicio = programa.ramo.ejercicio
     umbrales = umbrales_de(ejercicio)
-    metas = _cargar_metas([(programa.pk, unidad.pk)])[(programa.pk, unidad.pk)]
+    metas = cargar_metas([(programa.pk, unidad.pk)])[(programa.pk, unidad.pk)]
     textos = {
         pk: (descripcion, medida)
         for pk, descripcion, medida in Meta.objects.filter(

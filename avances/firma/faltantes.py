@@ -1,6 +1,6 @@
 """What is missing before a quarter can be sent: captures and justifications, in Spanish.
 
-`_cargar_metas` also feeds the signed snapshot (`avances.firma.huella`) and the panel
+`cargar_metas` also feeds the signed snapshot (`avances.firma.huella`) and the panel
 (`avances.selectors_firma`), so the three read the same formula inputs.
 """
 
@@ -67,7 +67,7 @@ class _MetaDatos:
     observaciones: dict[int, str]
 
 
-def _cargar_metas(pares: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[_MetaDatos]]:
+def cargar_metas(pares: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[_MetaDatos]]:
     """Formula inputs of every meta of the given (programa_id, unidad_id) pairs (4 queries)."""
     pares = set(pares)
     resultado: dict[tuple[int, int], list[_MetaDatos]] = {par: [] for par in pares}
@@ -195,7 +195,7 @@ def faltantes_para_enviar(
 ) -> list[Faltante]:
     """Return, in Spanish, every capture or justification missing to send the quarter."""
     ejercicio = programa.ramo.ejercicio
-    metas = _cargar_metas([(programa.pk, unidad.pk)])[(programa.pk, unidad.pk)]
+    metas = cargar_metas([(programa.pk, unidad.pk)])[(programa.pk, unidad.pk)]
     return _faltantes_de(
         metas, anio=ejercicio.anio, trimestre=trimestre, umbrales=umbrales_de(ejercicio), dia=dia
     )
@@ -210,7 +210,7 @@ def faltantes_por_par(
         par: _faltantes_de(
             metas, anio=ejercicio.anio, trimestre=trimestre, umbrales=umbrales, dia=dia
         )
-        for par, metas in _cargar_metas(pares).items()
+        for par, metas in cargar_metas(pares).items()
     }
 
 
@@ -223,7 +223,7 @@ def faltantes_por_trimestre(
 ) -> dict[tuple[int, int, int], list[Faltante]]:
     """Missing items of every pair for several quarters, loading the inputs once (5 queries)."""
     umbrales = umbrales_de(ejercicio)
-    cargadas = _cargar_metas(pares)
+    cargadas = cargar_metas(pares)
     return {
         (programa_id, unidad_id, q): _faltantes_de(
             metas, anio=ejercicio.anio, trimestre=q, umbrales=umbrales, dia=dia

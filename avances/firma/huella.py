@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from avances.firma.cajas import CAJAS, Firmante
-from avances.firma.faltantes import _cargar_metas, metas_vigentes
+from avances.firma.faltantes import cargar_metas, metas_vigentes
 from avances.firma.reglas import NOMBRES_TRIMESTRE, Accion
 from avances.models import EventoFirma, TrimestreFirma
 from programas import formulas
@@ -46,7 +46,7 @@ def snapshot_actual(programa, unidad, trimestre: int) -> tuple[dict, str]:
     programa_id = getattr(programa, "pk", programa)
     unidad_id = getattr(unidad, "pk", unidad)
     fin = 3 * trimestre
-    metas = _cargar_metas([(programa_id, unidad_id)])[(programa_id, unidad_id)]
+    metas = cargar_metas([(programa_id, unidad_id)])[(programa_id, unidad_id)]
     metas = metas_vigentes(metas, trimestre)
     filas = []
     for m in metas:
@@ -90,7 +90,7 @@ def huella_de(datos: dict) -> str:
     return hashlib.sha256(canonico.encode("utf-8")).hexdigest()
 
 
-def _codigo_unico(huella: str, firma_id: int) -> str:
+def codigo_unico(huella: str, firma_id: int) -> str:
     """A 10-character base32 code derived from the hash, unique among signed reports."""
     for _ in range(100):
         # A random salt makes every authorization's code distinct, even with equal figures.

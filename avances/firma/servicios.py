@@ -18,7 +18,7 @@ from django.utils import timezone
 from avances.firma.avisos import notificar_evento
 from avances.firma.cajas import nombre_y_cargo
 from avances.firma.faltantes import faltantes_para_enviar
-from avances.firma.huella import _codigo_unico, snapshot_actual
+from avances.firma.huella import codigo_unico, snapshot_actual
 from avances.firma.reglas import (
     ESTADO_TRAS,
     MAX_COMENTARIO,
@@ -314,7 +314,7 @@ def _cambios_de_accion(firma, accion, *, programa, unidad, trimestre, dia) -> di
         return {
             "snapshot": snapshot,
             "snapshot_hash": huella,
-            "codigo_verificacion": _codigo_unico(huella, firma.pk),
+            "codigo_verificacion": codigo_unico(huella, firma.pk),
         }
     return {}
 
