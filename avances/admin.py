@@ -12,6 +12,8 @@ from avances.admin_base import (
 )
 from avances.models import (
     Avance,
+    AvanceIndicador,
+    AvanceVariable,
     EventoFirma,
     FechaLimite,
     Periodo,
@@ -127,3 +129,28 @@ class SolicitudReaperturaAdmin(PoaReadOnlyAdmin):
         "firma__programa__clave",
     ]
     list_select_related = ["firma__programa", "firma__unidad"]
+
+
+@admin.register(AvanceVariable)
+class AvanceVariableAdmin(PoaHistoryAdmin):
+    list_display = ["variable", "periodo", "realizado", "version", "actualizado_por"]
+    list_filter = ["variable__indicador__programa__ramo__ejercicio", "periodo"]
+    search_fields = ["variable__simbolo", "variable__indicador__clave"]
+    list_select_related = ["variable__indicador", "actualizado_por"]
+    raw_id_fields = ["variable"]
+    readonly_fields = ["version", "actualizado_por", "actualizado_en"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            obj.version += 1
+        obj.actualizado_por = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AvanceIndicador)
+class AvanceIndicadorAdmin(AvanceVariableAdmin):
+    list_display = ["indicador", "periodo", "justificacion", "version", "actualizado_por"]
+    list_filter = ["indicador__programa__ramo__ejercicio", "periodo"]
+    search_fields = ["indicador__clave", "justificacion"]
+    list_select_related = ["indicador", "actualizado_por"]
+    raw_id_fields = ["indicador"]

@@ -263,3 +263,7 @@ class SolicitudReapertura(models.Model):
 
     def __str__(self) -> str:
         return f"Reapertura de {self.firma_id} ({self.get_estado_display()})"
+
+
+# Captured values of the MIR indicators (DOMAIN.md §8), in their own module.
+from avances.models_indicadores import AvanceIndicador, AvanceVariable  # noqa: E402, F401

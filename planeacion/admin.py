@@ -72,7 +72,6 @@ class ProgramaAdmin(PoaModelAdmin):
     fieldsets = [
         (None, {"fields": ["ramo", "clave", "nombre"]}),
         ("Clasificación funcional", {"fields": ["finalidad", "funcion", "subfuncion", "eje"]}),
-        ("MIR", {"fields": ["fin", "proposito"]}),
         ("Responsable (Revisó)", {"fields": ["responsable_nombre", "responsable_cargo"]}),
     ]
 
@@ -311,3 +310,6 @@ class AsignacionAdmin(PoaModelAdmin):
     search_fields = ["usuario__username", "usuario__first_name", "usuario__last_name", "cargo"]
     list_select_related = ["usuario", "ramo", "programa", "unidad"]
     raw_id_fields = ["usuario", "ramo", "programa", "unidad"]
+
+
+from planeacion import admin_mir  # noqa: E402, F401  (registers the MIR models)

@@ -12,11 +12,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from programas import responsables
+from programas import mir, responsables
 from programas.models import (
     NOMBRES_MES,
     Ejercicio,
     LineaPMD,
+    ObjetivoMIR,
     Presupuesto,
     Programa,
     Ramo,
@@ -27,9 +28,10 @@ CERO = Decimal(0)
 
 CAMPOS_RESPONSABLE = ("responsable_nombre", "responsable_cargo")
 CAMPOS_PROGRAMA = (
-    "clave", "nombre", "finalidad", "funcion", "subfuncion", "eje", "fin", "proposito",
-    *CAMPOS_RESPONSABLE,
+    "clave", "nombre", "finalidad", "funcion", "subfuncion", "eje", *CAMPOS_RESPONSABLE,
 )  # fmt: skip
+# The FIN and PROPÓSITO texts of the form are the programa's first two MIR objectives.
+CAMPOS_MIR = {"fin": ObjetivoMIR.Nivel.FIN, "proposito": ObjetivoMIR.Nivel.PROPOSITO}
 CAMPOS_PRESUPUESTO = (
     "descripcion", "autorizado", "modificado",
     "devengado_t1", "devengado_t2", "devengado_t3", "devengado_t4",
@@ -102,7 +104,8 @@ def programa_guardar(
     """
     programa = programa or Programa()
     _cambiar_ramo(programa, datos.get("ramo"), "de un programa")
-    _asignar(programa, datos, CAMPOS_PROGRAMA)
+    textos_mir = {c: datos[c] for c in CAMPOS_MIR if c in datos}
+    _asignar(programa, {k: v for k, v in datos.items() if k not in CAMPOS_MIR}, CAMPOS_PROGRAMA)
     _exigir_clave(programa)
     otros = Programa.objects.filter(ramo_id=programa.ramo_id, clave=programa.clave)
     if otros.exclude(pk=programa.pk).exists():
@@ -124,6 +127,8 @@ def programa_guardar(
             )
     programa.full_clean(validate_unique=False, validate_constraints=False)
     programa.save()
+    for campo, texto in textos_mir.items():
+        mir.fijar_objetivo_unico(programa, CAMPOS_MIR[campo], texto)
     if presupuesto is None:
         return programa
     actuales = {p.capitulo: p for p in Presupuesto.objects.filter(programa=programa)}

@@ -16,13 +16,17 @@ from avances.bloqueo import escritura_verificada
 from avances.insumos import programados_por_meta
 from programas.models import (
     Ejercicio,
+    Indicador,
     LineaPMD,
     Meta,
+    ObjetivoMIR,
     Presupuesto,
     Programa,
     Programado,
+    ProgramadoVariable,
     Ramo,
     UnidadEjecutora,
+    Variable,
 )
 
 CERO = Decimal(0)
@@ -100,8 +104,8 @@ def ejercicio_copiar_estructura(*, origen: Ejercicio, anio_destino: int, usuario
             copia = Programa.objects.create(
                 ramo=nuevo_ramo, clave=programa.clave, nombre=programa.nombre,
                 finalidad=programa.finalidad, funcion=programa.funcion,
-                subfuncion=programa.subfuncion, eje=programa.eje, fin=programa.fin,
-                proposito=programa.proposito, responsable_nombre=programa.responsable_nombre,
+                subfuncion=programa.subfuncion, eje=programa.eje,
+                responsable_nombre=programa.responsable_nombre,
                 responsable_cargo=programa.responsable_cargo,
             )  # fmt: skip
             programas[programa.pk] = copia
@@ -118,6 +122,7 @@ def ejercicio_copiar_estructura(*, origen: Ejercicio, anio_destino: int, usuario
             )  # fmt: skip
     metas = list(Meta.objects.filter(unidad__ramo__ejercicio=origen).prefetch_related("lineas_pmd"))
     calendarios = programados_por_meta([m.pk for m in metas])
+    copias_de_metas: dict[int, Meta] = {}
     for meta in metas:
         copia = Meta(
             programa=programas[meta.programa_id], unidad=unidades[meta.unidad_id],
@@ -128,6 +133,7 @@ def ejercicio_copiar_estructura(*, origen: Ejercicio, anio_destino: int, usuario
         )  # fmt: skip
         copia._history_user = usuario
         copia.save()
+        copias_de_metas[meta.pk] = copia
         copia.lineas_pmd.set([lineas[linea.pk] for linea in meta.lineas_pmd.all()])
         valores = list(calendarios[meta.pk])
         if meta.mes_inicio > 1:
@@ -140,4 +146,45 @@ def ejercicio_copiar_estructura(*, origen: Ejercicio, anio_destino: int, usuario
                 programado = Programado(meta=copia, mes=mes, valor=valor)
                 programado._history_user = usuario
                 programado.save()
+    copiar_mir(origen, programas=programas, unidades=unidades, metas=copias_de_metas)
     return destino
+
+
+def copiar_mir(origen: Ejercicio, *, programas: dict, unidades: dict, metas: dict) -> None:
+    """Copy every programa's MIR: objectives, indicators, variables and their programados.
+
+    The realized values and justificaciones stay with the old year, like the metas' avances.
+    """
+    objetivos = {}
+    fuente = ObjetivoMIR.objects.filter(programa__ramo__ejercicio=origen).order_by("nivel", "id")
+    # Componentes (and Fin, Propósito) before the actividades that point to them.
+    for objetivo in sorted(fuente, key=lambda o: o.componente_id is not None):
+        objetivos[objetivo.pk] = ObjetivoMIR.objects.create(
+            programa=programas[objetivo.programa_id], nivel=objetivo.nivel, clave=objetivo.clave,
+            componente=objetivos.get(objetivo.componente_id),
+            resumen_narrativo=objetivo.resumen_narrativo,
+            medios_verificacion=objetivo.medios_verificacion, supuestos=objetivo.supuestos,
+            orden=objetivo.orden,
+        )  # fmt: skip
+    indicadores = Indicador.objects.filter(programa__ramo__ejercicio=origen).prefetch_related(
+        "variables__programados"
+    )
+    campos = [f.name for f in Indicador._meta.concrete_fields if f.name not in CAMPOS_PROPIOS]
+    for indicador in indicadores:
+        copia = Indicador.objects.create(
+            programa=programas[indicador.programa_id], objetivo=objetivos[indicador.objetivo_id],
+            unidad=unidades[indicador.unidad_id], **{c: getattr(indicador, c) for c in campos},
+        )  # fmt: skip
+        for variable in indicador.variables.all():
+            nueva = Variable.objects.create(
+                indicador=copia, simbolo=variable.simbolo, nombre=variable.nombre,
+                unidad_medida=variable.unidad_medida, comportamiento=variable.comportamiento,
+                fuente=variable.fuente, meta=metas.get(variable.meta_id),
+            )  # fmt: skip
+            ProgramadoVariable.objects.bulk_create(
+                ProgramadoVariable(variable=nueva, periodo=p.periodo, valor=p.valor)
+                for p in variable.programados.all()
+            )
+
+
+CAMPOS_PROPIOS = {"id", "programa", "objetivo", "unidad"}

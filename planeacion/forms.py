@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.db import connection
 
+from programas import mir
 from programas.models import (
     ABREVIATURAS_MES,
     NOMBRES_MES,
@@ -192,17 +193,32 @@ class RamoForm(forms.ModelForm):
 
 
 class ProgramaForm(forms.ModelForm):
+    """A programa; FIN and PROPÓSITO are its MIR's first two objectives (programas.mir)."""
+
+    fin = forms.CharField(
+        label="FIN (MIR)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    proposito = forms.CharField(
+        label="PROPÓSITO (MIR)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
     class Meta:
         model = Programa
         fields = [
             "ramo", "clave", "nombre", "finalidad", "funcion", "subfuncion", "eje",
-            "fin", "proposito", "responsable_nombre", "responsable_cargo",
+            "responsable_nombre", "responsable_cargo",
         ]  # fmt: skip
         help_texts = AYUDA_RESPONSABLE
-        widgets = {
-            "fin": forms.Textarea(attrs={"rows": 3}),
-            "proposito": forms.Textarea(attrs={"rows": 3}),
-        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            textos = mir.fin_y_proposito([self.instance.pk])[self.instance.pk]
+            self.fields["fin"].initial = textos["fin"]
+            self.fields["proposito"].initial = textos["proposito"]
+        # The MIR texts go right after the classification, as the form always showed them.
+        orden = [*self.Meta.fields[:7], "fin", "proposito", *self.Meta.fields[7:]]
+        self.order_fields(orden)
 
 
 class UnidadForm(forms.ModelForm):

@@ -22,8 +22,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from avances.models import Avance
+from plantilla.exportacion_mir import HOJAS_MIR, NUMERICAS_MIR
 from plantilla.xlsx_seguro import celda_texto
-from programas import responsables
+from programas import mir, responsables
 from programas.formulas import meses_del_trimestre
 from programas.models import (
     ABREVIATURAS_MES,
@@ -56,7 +57,7 @@ COLUMNAS_PRESUPUESTO = [
 CLAVES = {"ramo_clave", "programa_clave", "unidad_clave", "clave", "codigo", "capitulo"}
 NUMERICAS = {"meta_anual", "meta_anual_original", "mes_inicio", "mes", "desde", "realizado",
              "programado", "autorizado", "modificado", "devengado_t1", "devengado_t2",
-             "devengado_t3", "devengado_t4", *ABREVIATURAS_MES}  # fmt: skip
+             "devengado_t3", "devengado_t4", *ABREVIATURAS_MES, *NUMERICAS_MIR}  # fmt: skip
 ANCHOS = {"descripcion": 60, "observaciones": 50, "ramo_nombre": 30, "programa_nombre": 30,
           "unidad_nombre": 28, "grupo": 30, "nombre": 40, "cargo": 30, "fin": 50,
           "proposito": 50, "lineas_pmd": 18, "unidad_medida": 16, "mes_nombre": 12}  # fmt: skip
@@ -222,16 +223,16 @@ def exportar_libro(*, ejercicio: Ejercicio) -> bytes:
         libro, "lineas_pmd", ["codigo", "nombre"],
         LineaPMD.objects.filter(ejercicio=ejercicio).order_by("codigo").values("codigo", "nombre"),
     )  # fmt: skip
-    programas = (
+    programas = list(
         Programa.objects.filter(ramo__ejercicio=ejercicio)
         .order_by("ramo__clave", "clave")
-        .values(
-            "clave", "ramo__clave", "finalidad", "funcion", "subfuncion", "eje", "fin", "proposito"
-        )  # fmt: skip
+        .values("id", "clave", "ramo__clave", "finalidad", "funcion", "subfuncion", "eje")
     )
+    textos = mir.fin_y_proposito(p["id"] for p in programas)
     _hoja(
         libro, "programas", COLUMNAS_PROGRAMAS,
-        ({**p, "programa_clave": p["clave"], "ramo_clave": p["ramo__clave"]} for p in programas),
+        ({**p, **textos[p["id"]], "programa_clave": p["clave"], "ramo_clave": p["ramo__clave"]}
+         for p in programas),
     )  # fmt: skip
     _hoja(libro, "responsables", COLUMNAS_RESPONSABLES, filas_responsables(ejercicio))
     presupuesto = (
@@ -244,6 +245,8 @@ def exportar_libro(*, ejercicio: Ejercicio) -> bytes:
         ({**p, "ramo_clave": p["programa__ramo__clave"], "programa_clave": p["programa__clave"]}
          for p in presupuesto),
     )  # fmt: skip
+    for nombre, columnas, filas in HOJAS_MIR:
+        _hoja(libro, nombre, columnas, filas(ejercicio))
     return _guardar(libro)
 
 

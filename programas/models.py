@@ -92,7 +92,10 @@ class Ramo(models.Model):
 
 
 class Programa(models.Model):
-    """Programa presupuestario of a ramo, with its functional classification and MIR."""
+    """Programa presupuestario of a ramo, with its functional classification.
+
+    Its MIR (Fin, Propósito, Componentes, Actividades) is `objetivos_mir` (models_mir).
+    """
 
     ramo = models.ForeignKey(Ramo, on_delete=models.PROTECT, related_name="programas")
     clave = models.CharField(max_length=20)
@@ -101,8 +104,6 @@ class Programa(models.Model):
     funcion = models.CharField("función", max_length=200, blank=True)
     subfuncion = models.CharField("subfunción", max_length=200, blank=True)
     eje = models.CharField("eje de gobierno", max_length=200, blank=True)
-    fin = models.TextField("FIN (MIR)", blank=True)
-    proposito = models.TextField("PROPÓSITO (MIR)", blank=True)
     responsable_nombre = models.CharField("responsable del programa", max_length=200, blank=True)
     responsable_cargo = models.CharField("cargo del responsable", max_length=200, blank=True)
 
@@ -502,3 +503,13 @@ class Asignacion(models.Model):
     def __str__(self) -> str:
         objeto = self.unidad or self.programa or self.ramo or "todo el municipio"
         return f"{self.usuario} — {self.get_rol_display()} — {objeto}"
+
+
+# The MIR and its indicators (DOMAIN.md §8) live in their own module; importing them here
+# registers them with the app like every other model of `programas`.
+from programas.models_mir import (  # noqa: E402, F401
+    Indicador,
+    ObjetivoMIR,
+    ProgramadoVariable,
+    Variable,
+)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, Max, OuterRef, Q
 
 from avances.models import EventoFirma, TrimestreFirma
+from programas import mir
 from programas.formulas import Semaforo, Umbrales
 from programas.models import Ejercicio, Meta, Programa, Ramo, UnidadEjecutora
 from reportes.datos import DatosReporte, Seccion
@@ -218,4 +219,4 @@ def resumen_por_ramo(datos: DatosReporte) -> list[ResumenRamo]:
 
 def objetivos_de_programas(programa_ids) -> dict[int, str]:
     """Each programa's objective for fracción IV: its MIR propósito, else ''; one query."""
-    return dict(Programa.objects.filter(pk__in=list(programa_ids)).values_list("id", "proposito"))
+    return {pid: textos["proposito"] for pid, textos in mir.fin_y_proposito(programa_ids).items()}

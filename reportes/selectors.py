@@ -26,7 +26,7 @@ from avances.insumos import (
     umbrales_de,
 )
 from avances.models import TrimestreFirma
-from programas import formulas, responsables
+from programas import formulas, mir, responsables
 from programas.models import (
     Ejercicio,
     Meta,
@@ -218,9 +218,11 @@ def _estructura(metas: list[dict], trimestre: int) -> _Estructura:
         p["id"]: p
         for p in Programa.objects.filter(pk__in=programa_ids).values(
             "id", "clave", "nombre", "ramo_id", "finalidad", "funcion", "subfuncion", "eje",
-            "fin", "proposito", "responsable_nombre", "responsable_cargo",
+            "responsable_nombre", "responsable_cargo",
         )
     }  # fmt: skip
+    for programa_id, textos in mir.fin_y_proposito(programas).items():
+        programas[programa_id].update(textos)
     unidades = {
         u["id"]: u
         for u in UnidadEjecutora.objects.filter(pk__in=unidad_ids).values(

@@ -318,8 +318,8 @@ def test_presupuesto_inline_records_history_with_its_author(admin_planeacion, po
     url = reverse("admin:programas_programa_change", args=[programa.pk])
     datos = {
         "ramo": programa.ramo_id, "clave": programa.clave, "nombre": programa.nombre,
-        "finalidad": "", "funcion": "", "subfuncion": "", "eje": "", "fin": "",
-        "proposito": "", "responsable_nombre": "", "responsable_cargo": "",
+        "finalidad": "", "funcion": "", "subfuncion": "", "eje": "",
+        "responsable_nombre": "", "responsable_cargo": "",
         "presupuesto-TOTAL_FORMS": 1, "presupuesto-INITIAL_FORMS": 0,
         "presupuesto-MIN_NUM_FORMS": 0, "presupuesto-MAX_NUM_FORMS": 1000,
         "presupuesto-0-capitulo": "10000", "presupuesto-0-descripcion": "Servicios personales",

@@ -35,8 +35,8 @@ def volcado(anio: int) -> dict:
         for r in Ramo.objects.filter(ejercicio=ejercicio)
     }
     programas = {
-        (p.ramo.clave, p.clave): (p.nombre, p.finalidad, p.funcion, p.subfuncion, p.eje, p.fin,
-                                  p.proposito, p.responsable_nombre, p.responsable_cargo)
+        (p.ramo.clave, p.clave): (p.nombre, p.finalidad, p.funcion, p.subfuncion, p.eje,
+                                  p.responsable_nombre, p.responsable_cargo)
         for p in Programa.objects.filter(ramo__ejercicio=ejercicio).select_related("ramo")
     }  # fmt: skip
     unidades = {
@@ -109,6 +109,7 @@ def test_export_has_the_plantilla_layout_with_text_claves_and_numeric_figures(po
     libro = openpyxl.load_workbook(io.BytesIO(exportar_libro(ejercicio=poa_demo)))
     assert libro.sheetnames == [
         "metas", "avances", "lineas_pmd", "programas", "responsables", "presupuesto",
+        "mir", "indicadores", "variables", "valores_variables",
     ]  # fmt: skip
     metas = libro["metas"]
     assert [c.value for c in metas[1]] == COLUMNAS_METAS

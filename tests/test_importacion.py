@@ -124,7 +124,10 @@ def test_demo_responsables_programas_budget_and_order(poa_demo):
     assert capitulo.modificado == D("1350142.92")
     assert capitulo.devengado_t4 == D("1339381.59")
     assert capitulo.devengado_t1 is None
-    assert Programa.objects.get(clave="010").proposito.startswith("LA PRESIDENCIA MUNICIPAL")
+    presidencia = Programa.objects.get(clave="010")
+    proposito = presidencia.objetivos_mir.get(nivel="PROPOSITO")
+    assert proposito.resumen_narrativo.startswith("LA PRESIDENCIA MUNICIPAL")
+    assert proposito.clave == "P"
     meta = metas_de("54").get(clave="100")
     assert sorted(meta.lineas_pmd.values_list("codigo", flat=True)) == [
         "2.1.1", "2.1.4", "2.1.5", "2.3.3",

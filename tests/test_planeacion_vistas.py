@@ -206,8 +206,9 @@ def test_planeacion_creates_ramo_and_edits_programa_budget(client, poa, personas
         "presupuesto-0-autorizado": "1500000.50",
     }  # fmt: skip
     assert client.post(url, datos).status_code == 302
-    programa.refresh_from_db()
-    assert programa.fin == "Contribuir al bienestar"
+    textos = {o.nivel: o.resumen_narrativo for o in programa.objetivos_mir.all()}
+    assert textos == {"FIN": "Contribuir al bienestar",
+                      "PROPOSITO": "La población vulnerable recibe apoyos"}  # fmt: skip
     assert Presupuesto.objects.get(programa=programa, capitulo="10000").autorizado == D(
         "1500000.50"
     )

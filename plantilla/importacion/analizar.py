@@ -13,6 +13,8 @@ from plantilla.importacion.deseado import (
 )
 from plantilla.importacion.existente import Existente, _cargar_existente
 from plantilla.importacion.leer import _leer_hojas
+from plantilla.importacion.mir_leer import leer_mir
+from plantilla.importacion.mir_planear import planear_mir
 from plantilla.importacion.planear import (
     Operaciones,
     _planear_estructura,
@@ -58,8 +60,11 @@ def analizar_libro(archivo, *, ejercicio: int, unidades_permitidas=None) -> Plan
         _leer_programas(hojas["programas"], deseado, existente, plan)
     if "responsables" in hojas:
         _leer_responsables(hojas["responsables"], deseado, existente, plan)
+    mir = leer_mir(hojas, deseado, existente, plan) if modo == "libro" else None
     _advertir_lineas_sin_nombre(deseado, existente, plan)
     ops = _planear(hojas, deseado, existente, plan, unidades_permitidas)
+    if mir is not None:
+        ops.mir = planear_mir(mir, existente, plan)
     plan.errores.sort(key=_orden_error(plan))
     plan._operaciones = (ops, existente)
     return plan

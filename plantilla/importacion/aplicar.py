@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from avances.models import Avance
 from plantilla.importacion.existente import Existente
+from plantilla.importacion.mir_aplicar import AplicadorMir
 from plantilla.importacion.planear import Operaciones, _mostrar
 from plantilla.importacion.resultado import ErrorImportacion, ImportacionInvalida, Plan
 from programas import responsables
@@ -140,6 +141,8 @@ class _Aplicador:
         self._reprogramaciones(antes_de_las_metas=False, guardadas=guardadas)
         self._avances()
         self._presupuesto()
+        if ops.mir is not None:
+            AplicadorMir(ops.mir, existente, self.usuario).ejecutar()
 
     def _vigencias(self) -> None:
         """Replace the responsables' periods of the posts the sheet lists with `desde`."""

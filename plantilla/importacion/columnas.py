@@ -10,12 +10,15 @@ from typing import Any
 from programas.models import (
     ABREVIATURAS_MES,
     NOMBRES_MES,
+    Indicador,
     LineaPMD,
     Meta,
+    ObjetivoMIR,
     Presupuesto,
     Programa,
     Ramo,
     UnidadEjecutora,
+    Variable,
 )
 
 MESES = tuple(range(1, 13))
@@ -110,6 +113,60 @@ COLUMNAS: dict[str, list[Columna]] = {
         Columna("devengado_t3"),
         Columna("devengado_t4"),
     ],
+    # The MIR of each programa (optional sheets; DOMAIN.md §8, PLANTILLA.md).
+    "mir": [
+        Columna("ramo_clave", True),
+        Columna("programa_clave", True),
+        Columna("nivel", True),
+        Columna("clave", True, _largo(ObjetivoMIR, "clave")),
+        Columna("componente"),
+        Columna("resumen_narrativo", True),
+        Columna("medios_verificacion"),
+        Columna("supuestos"),
+    ],
+    "indicadores": [
+        Columna("ramo_clave", True),
+        Columna("programa_clave", True),
+        Columna("objetivo", True),
+        Columna("clave", True, _largo(Indicador, "clave")),
+        Columna("nombre", True, _largo(Indicador, "nombre")),
+        Columna("definicion"),
+        Columna("formula", True, _largo(Indicador, "formula")),
+        Columna("unidad_medida", True, _largo(Indicador, "unidad_medida")),
+        Columna("frecuencia", True),
+        Columna("dimension"),
+        Columna("tipo"),
+        Columna("sentido"),
+        Columna("linea_base"),
+        Columna("linea_base_anio"),
+        Columna("unidad_clave", True),
+        Columna("verde_min"),
+        Columna("verde_max"),
+        Columna("amarillo_min"),
+        Columna("amarillo_max"),
+        Columna("medios_verificacion"),
+    ],
+    "variables": [
+        Columna("ramo_clave", True),
+        Columna("programa_clave", True),
+        Columna("indicador", True),
+        Columna("simbolo", True, _largo(Variable, "simbolo")),
+        Columna("nombre", True, _largo(Variable, "nombre")),
+        Columna("unidad_medida", False, _largo(Variable, "unidad_medida")),
+        Columna("comportamiento"),
+        Columna("fuente", False, _largo(Variable, "fuente")),
+        Columna("meta_unidad_clave"),
+        Columna("meta_clave"),
+    ],
+    "valores_variables": [
+        Columna("ramo_clave", True),
+        Columna("programa_clave", True),
+        Columna("indicador", True),
+        Columna("simbolo", True),
+        Columna("periodo", True),
+        Columna("programado"),
+        Columna("realizado"),
+    ],
 }
 # Helpful columns of the capture sheet and the export; read past without a warning.
 COLUMNAS_INFORMATIVAS = {
@@ -124,6 +181,10 @@ ALIAS = {
     "unidaddemedida": "unidad_medida",
     "código": "codigo",
     "capítulo": "capitulo",
+    "símbolo": "simbolo",
+    "fórmula": "formula",
+    "definición": "definicion",
+    "dimensión": "dimension",
 }
 ALIAS = {normalizar(k): v for k, v in ALIAS.items()}
 HOJAS_IGNORADAS = {"instrucciones", "leeme"}

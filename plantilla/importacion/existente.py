@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from avances.models import Avance
+from plantilla.importacion.mir_planear import MirExistente, cargar_mir
 from programas import responsables
 from programas.models import (
     Ejercicio,
@@ -41,11 +43,13 @@ class Existente:
     vigencias: dict = field(default_factory=dict)
     # {(programa_id, unidad_id): authorized quarters} at preview time (avances.bloqueo).
     autorizados: dict = field(default_factory=dict)
+    # The MIR of the ejercicio (mir_planear.MirExistente), loaded for whole workbooks.
+    mir: Any = None
 
 
 def _cargar_existente(anio: int, *, modo: str, unidades_permitidas=None) -> Existente:
     ejercicio = Ejercicio.objects.filter(anio=anio).first()
-    existente = Existente(ejercicio)
+    existente = Existente(ejercicio, mir=MirExistente())
     if ejercicio is None:
         return existente
     existente.ramos = {r.clave: r for r in Ramo.objects.filter(ejercicio=ejercicio)}
@@ -94,4 +98,7 @@ def _cargar_existente(anio: int, *, modo: str, unidades_permitidas=None) -> Exis
         (p.programa_id, p.capitulo): p
         for p in Presupuesto.objects.filter(programa__ramo__ejercicio=ejercicio)
     }
+    existente.mir = cargar_mir(
+        ejercicio, existente.programas, existente.unidades, existente.metas
+    )
     return existente

@@ -57,6 +57,7 @@ class Operaciones:
     presupuesto_cambiado: list[tuple[Presupuesto, dict]] = field(default_factory=list)
     # (nivel, llave, [Periodo]): posts whose responsables' vigencias are replaced.
     vigencias: list[tuple[str, Any, list]] = field(default_factory=list)
+    mir: Any = None  # mir_planear.MirOperaciones of the MIR sheets
 
 
 def _mostrar(valor: Any) -> str:

@@ -111,4 +111,8 @@ ORDEN_TIPOS = [
     "Reprogramación importada",
     "Avance",
     "Presupuesto",
+    "Objetivo MIR",
+    "Indicador",
+    "Variable",
+    "Valor de variable",
 ]
