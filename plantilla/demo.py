@@ -6,6 +6,7 @@ only ever set here, when a demo user is first created — never by migrations.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from avances.calendario import hoy
+from plantilla.demo_mir import libro_mir
 from plantilla.importacion import ImportacionInvalida, Plan, analizar_libro, aplicar_plan
 from programas.models import Asignacion, Ejercicio, Programa, Ramo, UnidadEjecutora
 
@@ -37,6 +39,11 @@ def cargar_libros_demo(*, usuario=None) -> list[tuple[str, Plan]]:
                 raise ImportacionInvalida(plan.errores)
             aplicar_plan(plan, usuario=usuario)
             resultados.append((nombre, plan))
+        plan = analizar_libro(io.BytesIO(libro_mir()), ejercicio=ANIO_DEMO)
+        if plan.errores:
+            raise ImportacionInvalida(plan.errores)
+        aplicar_plan(plan, usuario=usuario)
+        resultados.append(("mir (semillas 002–004)", plan))
     return resultados
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from programas.indicadores import Comportamiento, Frecuencia
+from programas import indicadores
 
 DECIMAL = {"max_digits": 18, "decimal_places": 2}
 PORCENTAJE = {"max_digits": 6, "decimal_places": 2, "null": True, "blank": True}
@@ -72,9 +72,11 @@ class ObjetivoMIR(models.Model):
 class Indicador(models.Model):
     """A performance indicator of a MIR objective: a formula over variables (DOMAIN.md §8)."""
 
-    Frecuencia = models.TextChoices(
-        "Frecuencia", [(f.value, f.value.capitalize()) for f in Frecuencia]
-    )
+    class Frecuencia(models.TextChoices):  # the values of programas.indicadores.Frecuencia
+        MENSUAL = "MENSUAL", "Mensual"
+        TRIMESTRAL = "TRIMESTRAL", "Trimestral"
+        SEMESTRAL = "SEMESTRAL", "Semestral"
+        ANUAL = "ANUAL", "Anual"
 
     class Dimension(models.TextChoices):
         EFICACIA = "EFICACIA", "Eficacia"
@@ -163,9 +165,9 @@ class Indicador(models.Model):
 class Variable(models.Model):
     """A variable of an indicator's formula; linked to a meta, it takes that meta's values."""
 
-    Comportamiento = models.TextChoices(
-        "Comportamiento", [(c.value, c.value.capitalize()) for c in Comportamiento]
-    )
+    class Comportamiento(models.TextChoices):  # programas.indicadores.Comportamiento
+        ACUMULABLE = "ACUMULABLE", "Acumulable"
+        CONTINUA = "CONTINUA", "Continua"
 
     indicador = models.ForeignKey(Indicador, on_delete=models.CASCADE, related_name="variables")
     simbolo = models.CharField("símbolo", max_length=20)
@@ -228,3 +230,8 @@ class ProgramadoVariable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variable.simbolo} periodo {self.periodo}: {self.valor}"
+
+
+# The choices above and the pure module's enums must not drift apart.
+assert {c.value for c in Indicador.Frecuencia} == {f.value for f in indicadores.Frecuencia}
+assert {c.value for c in Variable.Comportamiento} == {c.value for c in indicadores.Comportamiento}

@@ -26,6 +26,8 @@ from plantilla.importacion.planear_presupuesto import _leer_presupuesto
 from plantilla.importacion.resultado import Creacion, ErrorImportacion, ImportacionInvalida, Plan
 from plantilla.xlsx_seguro import ArchivoNoValido, abrir_libro
 
+HOJAS_MIR = {"mir", "indicadores", "variables", "valores_variables"}
+
 
 def analizar_libro(archivo, *, ejercicio: int, unidades_permitidas=None) -> Plan:
     """Read and validate the whole workbook against the database; write nothing.
@@ -94,7 +96,11 @@ def _exigir_hoja_principal(hojas: dict[str, Hoja], plan: Plan) -> None:
             plan.errores.append(
                 ErrorImportacion("avances", None, "", "falta la hoja avances en el libro.")
             )
-    elif "metas" not in hojas and not any(e.hoja.lower() == "metas" for e in plan.errores):
+    elif (
+        "metas" not in hojas
+        and not HOJAS_MIR & set(hojas)  # a workbook of only the MIR updates existing programas
+        and not any(e.hoja.lower() == "metas" for e in plan.errores)
+    ):
         plan.errores.append(
             ErrorImportacion("metas", None, "", "falta la hoja metas (obligatoria).")
         )
