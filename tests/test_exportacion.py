@@ -83,6 +83,9 @@ def volcado(anio: int) -> dict:
 
 
 def vaciar_base() -> None:
+    from programas.models import ObjetivoMIR
+
+    ObjetivoMIR.objects.all().delete()  # indicators and variables go with their objectives
     Meta.objects.all().delete()
     Presupuesto.objects.all().delete()
     Programa.objects.all().delete()
