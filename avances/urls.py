@@ -1,12 +1,17 @@
 from django.urls import path
 
-from avances import views
+from avances import views, views_indicadores
 
 app_name = "avances"
 
 urlpatterns = [
     path("", views.inicio, name="inicio"),
     path("captura/<id:unidad_id>/<id:trimestre>/", views.captura, name="captura"),
+    path(
+        "captura/<id:unidad_id>/<id:trimestre>/indicadores/",
+        views_indicadores.captura_indicadores,
+        name="captura_indicadores",
+    ),
     path("metas/<id:meta_id>/historial/", views.historial, name="historial"),
     path("periodos/", views.periodos, name="periodos"),
     path("asignaciones/", views.asignaciones, name="asignaciones"),

@@ -27,6 +27,7 @@ from avances.forms import (
 )
 from avances.rejilla import rejilla_captura
 from avances.tables import AsignacionesTable, MetasTable
+from avances.views_indicadores import contexto_indicadores
 from programas import formulas
 from programas.models import NOMBRES_MES, Asignacion, Ejercicio, Meta
 from programas.scope import (
@@ -237,6 +238,7 @@ def captura(request, unidad_id: int, trimestre: int):
         "columnas": 4 + 3 * len(rejilla.meses) + 3,
         "url_reportes": url_reportes,
     }
+    contexto.update(contexto_indicadores(request.user, unidad, trimestre))  # the MIR section
     return render(request, "avances/captura.html", contexto)
 
 
