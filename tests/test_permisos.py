@@ -136,6 +136,10 @@ MATRIZ: dict[str, Ruta] = {
         kwargs=lambda c: {"unidad_id": c.poa.unidad_a1.pk, "trimestre": 2},
         esperado=en_ambito(200),
     ),
+    "avances:captura_indicadores": Ruta(
+        kwargs=lambda c: {"unidad_id": c.poa.unidad_a1.pk, "trimestre": 2},
+        esperado=en_ambito(200),
+    ),
     "avances:historial": Ruta(
         kwargs=lambda c: {"meta_id": c.poa.metas_a1[0].pk}, esperado=en_ambito(200)
     ),
