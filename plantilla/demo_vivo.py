@@ -19,15 +19,29 @@ from django.test.utils import override_settings
 from avances.calendario import hoy
 from avances.firma import servicios as firma
 from avances.insumos import programados_por_meta
+from avances.selectors_indicadores import filas_indicadores
 from avances.services import (
     CeldaCaptura,
     avances_guardar_rejilla,
     fecha_limite_fijar,
     periodos_cambiar,
 )
+from avances.servicios_indicadores import (
+    EntradaJustificacion,
+    EntradaVariable,
+    guardar_indicadores,
+)
 from planeacion.copia import ejercicio_copiar_estructura
 from plantilla.demo import asignar_usuarios_demo
-from programas.models import Ejercicio, Meta, Programa, Ramo, UnidadEjecutora
+from programas.models import (
+    Ejercicio,
+    Indicador,
+    Meta,
+    Programa,
+    Ramo,
+    UnidadEjecutora,
+    Variable,
+)
 from programas.plazos import fecha_limite_trimestre, meses_del_trimestre, trimestre_de_mes
 
 # The quarter that the demo "Elaboró" user has already sent for review (Revisó signs next).
@@ -67,6 +81,7 @@ def crear_ejercicio_vivo(*, anio_origen: int, dia: date | None = None) -> Result
         asignar_usuarios_demo(anio)
         trimestre = trimestre_de_mes(dia.month)
         celdas = _capturar(destino, dia=dia, trimestre=trimestre, usuario=usuario)
+        celdas += _capturar_indicadores(destino, dia=dia, trimestre=trimestre, usuario=usuario)
         _fijar_periodos(destino, dia=dia, trimestre=trimestre, usuario=usuario)
         autorizados = _autorizar_pasados(destino, trimestre=trimestre, dia=dia)
         enviado = _enviar_uno(destino, trimestre=trimestre, dia=dia)
@@ -110,6 +125,55 @@ def _capturar(ejercicio, *, dia: date, trimestre: int, usuario) -> int:
             unidad=unidad, celdas=celdas, usuario=usuario, dia=dia
         ).guardados
     return total
+
+
+def _capturar_indicadores(ejercicio, *, dia: date, trimestre: int, usuario) -> int:
+    """The typed variables of every indicator: alcanzado = programado in the past quarters
+    (and in the current one for the unidad that is sent), through the capture service."""
+    total = 0
+    variables = (
+        Variable.objects.filter(indicador__programa__ramo__ejercicio=ejercicio, meta__isnull=True)
+        .select_related("indicador__unidad__ramo")
+        .prefetch_related("programados")
+    )
+    por_unidad_y_trimestre: dict[tuple, list] = {}
+    for variable in variables:
+        unidad = variable.indicador.unidad
+        enviada = unidad.ramo.clave == RAMO_ENVIADO and unidad.clave == UNIDAD_ENVIADA
+        hasta = trimestre if enviada else trimestre - 1
+        for programado in variable.programados.all():
+            q = (programado.periodo + 2) // 3
+            if q <= hasta and programado.periodo <= dia.month:
+                entrada = EntradaVariable(variable.pk, programado.periodo, programado.valor)
+                por_unidad_y_trimestre.setdefault((unidad, q), []).append(entrada)
+    for (unidad, q), entradas in por_unidad_y_trimestre.items():
+        resultado = guardar_indicadores(
+            unidad=unidad, trimestre=q, variables=entradas, usuario=usuario, dia=dia
+        )
+        total += len(resultado.guardados)
+    return total + _justificar_indicadores(ejercicio, dia=dia, trimestre=trimestre, usuario=usuario)
+
+
+def _justificar_indicadores(ejercicio, *, dia: date, trimestre: int, usuario) -> int:
+    """A justificación where an indicator of a past quarter left the verde (the demo's
+    BISOM P.1 has no apoyos programados before April: N/D in the first quarter)."""
+    total = 0
+    consulta = Indicador.objects.filter(programa__ramo__ejercicio=ejercicio)
+    for q in range(1, trimestre):
+        for fila in filas_indicadores(consulta, trimestre=q):
+            if fila.falta_justificacion and (fila.periodo + 2) // 3 == q:
+                entrada = EntradaJustificacion(fila.indicador.pk, fila.periodo, JUSTIFICACION_DEMO)
+                total += len(guardar_indicadores(
+                    unidad=fila.indicador.unidad, trimestre=q, justificaciones=[entrada],
+                    usuario=usuario, dia=dia,
+                ).guardados)  # fmt: skip
+    return total
+
+
+JUSTIFICACION_DEMO = (
+    "Sin valores programados en el periodo (la meta vinculada inicia después): el "
+    "cumplimiento no es determinable."
+)
 
 
 def _fijar_periodos(ejercicio, *, dia: date, trimestre: int, usuario) -> None:

@@ -109,7 +109,9 @@ def test_an_authorized_quarter_refuses_values_and_justificaciones(cliente_som, s
     datos = {f"v{variable.pk}-3": "0.5", f"version-v{variable.pk}-3": "1",
              f"j{indicador.pk}-3": "Texto"}  # fmt: skip
     cuerpo = cliente_som.post(_url(som), datos, HTTP_ACCEPT="application/json").json()
-    assert all("autorizado" in m for m in cuerpo["errores"].values()) and len(cuerpo["errores"]) == 2
+    assert (
+        all("autorizado" in m for m in cuerpo["errores"].values()) and len(cuerpo["errores"]) == 2
+    )
     assert AvanceVariable.objects.get(variable=variable, periodo=3).realizado == D("0.93")
     assert not AvanceIndicador.objects.exists()
 
@@ -121,7 +123,9 @@ def test_a_long_justificacion_is_refused_not_cut(cliente_som, som):
                               HTTP_ACCEPT="application/json").json()  # fmt: skip
     assert "No se cortó" in cuerpo["errores"][clave]
     cliente_som.post(_url(som, 3), {clave: "Falla en el clorador de la línea 2."})
-    assert AvanceIndicador.objects.get(indicador=indicador, periodo=9).justificacion.startswith("Falla")
+    assert AvanceIndicador.objects.get(indicador=indicador, periodo=9).justificacion.startswith(
+        "Falla"
+    )
 
 
 def test_another_unidads_capturist_gets_404(poa_demo, som):

@@ -73,7 +73,7 @@ def test_cargar_demo_creates_the_current_year_with_a_quarter_in_progress(db, mon
     call_command("cargar_demo")
     salida = capsys.readouterr().out
     assert conteos() | {"firmas": TrimestreFirma.objects.count()} == antes
-    assert salida.count("sin cambios") == 3
+    assert salida.count("sin cambios") == 4  # the three seed workbooks and the MIR
     assert "ejercicio 2026: ya existía; no se modificó" in salida
 
 

@@ -196,9 +196,10 @@ def faltantes_para_enviar(
     """Return, in Spanish, every capture or justification missing to send the quarter."""
     ejercicio = programa.ramo.ejercicio
     metas = cargar_metas([(programa.pk, unidad.pk)])[(programa.pk, unidad.pk)]
+    de_indicadores = _indicadores([(programa.pk, unidad.pk)], [trimestre], dia)
     return _faltantes_de(
         metas, anio=ejercicio.anio, trimestre=trimestre, umbrales=umbrales_de(ejercicio), dia=dia
-    )
+    ) + de_indicadores.get((programa.pk, unidad.pk, trimestre), [])
 
 
 def faltantes_por_par(
@@ -206,11 +207,14 @@ def faltantes_por_par(
 ) -> dict[tuple[int, int], list[Faltante]]:
     """`faltantes_para_enviar` for many (programa_id, unidad_id) pairs of one ejercicio."""
     umbrales = umbrales_de(ejercicio)
+    cargadas = cargar_metas(pares)
+    de_indicadores = _indicadores(cargadas, [trimestre], dia)
     return {
         par: _faltantes_de(
             metas, anio=ejercicio.anio, trimestre=trimestre, umbrales=umbrales, dia=dia
         )
-        for par, metas in cargar_metas(pares).items()
+        + de_indicadores.get((*par, trimestre), [])
+        for par, metas in cargadas.items()
     }
 
 
@@ -224,10 +228,19 @@ def faltantes_por_trimestre(
     """Missing items of every pair for several quarters, loading the inputs once (5 queries)."""
     umbrales = umbrales_de(ejercicio)
     cargadas = cargar_metas(pares)
+    trimestres = list(trimestres)
+    de_indicadores = _indicadores(cargadas, trimestres, dia)
     return {
         (programa_id, unidad_id, q): _faltantes_de(
             metas, anio=ejercicio.anio, trimestre=q, umbrales=umbrales, dia=dia
-        )
+        ) + de_indicadores.get((programa_id, unidad_id, q), [])
         for (programa_id, unidad_id), metas in cargadas.items()
         for q in trimestres
     }  # fmt: skip
+
+
+def _indicadores(pares, trimestres, dia) -> dict:
+    """The indicators' missing items (a sibling module: it reads the MIR selector)."""
+    from avances.firma.faltantes_indicadores import faltantes_indicadores
+
+    return faltantes_indicadores(pares, trimestres=trimestres, dia=dia)

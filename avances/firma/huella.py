@@ -18,7 +18,10 @@ from avances.firma.cajas import CAJAS, Firmante
 from avances.firma.faltantes import cargar_metas, metas_vigentes
 from avances.firma.reglas import NOMBRES_TRIMESTRE, Accion
 from avances.models import EventoFirma, TrimestreFirma
+from avances.selectors_indicadores import filas_indicadores
 from programas import formulas
+from programas.indicadores import periodos
+from programas.models import Indicador
 
 _CUATRO_DECIMALES = Decimal("0.0001")
 
@@ -81,7 +84,45 @@ def snapshot_actual(programa, unidad, trimestre: int) -> tuple[dict, str]:
         "trimestre": trimestre,
         "metas": filas,
     }
+    indicadores = _indicadores_firmados(programa_id, unidad_id, trimestre)
+    if indicadores:  # a pair without indicators keeps the snapshot it always had
+        datos["indicadores"] = indicadores
     return datos, huella_de(datos)
+
+
+def _cifra(cifra) -> str | None:
+    return format(cifra.valor, "f") if cifra.valor is not None else str(cifra.estado)
+
+
+def _indicadores_firmados(programa_id: int, unidad_id: int, trimestre: int) -> list[dict]:
+    """The MIR indicators the unidad reports, as of the end of the quarter (DOMAIN.md §8).
+
+    Every period up to the quarter's end: the variables' programado and realizado, the
+    justificaciones, and the computed resultado, meta, cumplimiento and semáforo.
+    """
+    consulta = Indicador.objects.filter(programa_id=programa_id, unidad_id=unidad_id)
+    filas = []
+    for fila in filas_indicadores(consulta, trimestre=trimestre):
+        ind = fila.indicador
+        por_periodo = []
+        for periodo in (p for p in periodos(ind.frecuencia) if p <= 3 * trimestre):
+            calculo = fila.calculo_en(periodo)
+            por_periodo.append({
+                "periodo": periodo,
+                "variables": [
+                    {"simbolo": v.simbolo, "p": _dec(v.programado_periodo),
+                     "r": _dec(v.realizado_periodo)}
+                    for v in calculo.variables
+                ],
+                "resultado": _cifra(calculo.resultado_acumulado),
+                "meta": _cifra(calculo.meta_acumulada),
+                "cumplimiento": _cifra(calculo.cumplimiento),
+                "semaforo": str(calculo.semaforo),
+                "justificacion": fila.justificaciones.get(periodo, ""),
+            })  # fmt: skip
+        filas.append({"clave": ind.clave, "formula": ind.formula, "frecuencia": ind.frecuencia,
+                      "sentido": ind.sentido, "periodos": por_periodo})  # fmt: skip
+    return sorted(filas, key=lambda f: f["clave"])
 
 
 def huella_de(datos: dict) -> str:
