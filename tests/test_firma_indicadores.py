@@ -45,3 +45,36 @@ def test_the_snapshot_carries_the_indicators_and_changes_with_their_values(poa_d
         realizado=D("0.50")
     )
     assert snapshot_actual(ind.programa, ind.unidad, 2)[1] != huella
+
+
+def test_the_database_refuses_indicator_values_of_an_authorized_quarter(poa_demo):
+    """Bulk writes skip Python: the triggers (avances 0006) refuse them on both databases."""
+    from avances.bloqueo import TrimestreBloqueado
+    from avances.models import AvanceIndicador, TrimestreFirma
+    from programas.models import ProgramadoVariable
+
+    ind = Indicador.objects.get(clave="5.1")
+    TrimestreFirma.objects.create(programa=ind.programa, unidad=ind.unidad, trimestre=1,
+                                  estado=TrimestreFirma.Estado.AUTORIZADO)  # fmt: skip
+    cambios = [
+        lambda: AvanceVariable.objects.filter(variable__indicador=ind, periodo=3).update(
+            realizado=D("0.10")
+        ),
+        lambda: ProgramadoVariable.objects.filter(variable__indicador=ind, periodo=3).update(
+            valor=D("0.10")
+        ),
+        lambda: AvanceIndicador.objects.bulk_create(
+            [AvanceIndicador(indicador=ind, periodo=3, justificacion="x")]
+        ),
+        lambda: AvanceVariable.objects.filter(variable__indicador=ind, periodo=3).delete(),
+    ]
+    for cambio in cambios:
+        with pytest.raises(TrimestreBloqueado):
+            from django.db import transaction
+
+            with transaction.atomic():
+                cambio()
+    assert AvanceVariable.objects.get(variable__indicador=ind, periodo=3,
+                                      variable__simbolo="A").realizado == D("0.93")  # fmt: skip
+    # Another quarter's period goes through.
+    AvanceVariable.objects.filter(variable__indicador=ind, periodo=6).update(realizado=D("1"))
