@@ -12,6 +12,7 @@ spreadsheet could run as a formula is written as an explicit string (`xlsx_segur
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import defaultdict
 from decimal import Decimal
@@ -22,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from avances.models import Avance
+from plantilla.exportacion_cronograma import COLUMNAS_META_CRONOGRAMA, HOJAS_CRONOGRAMA
 from plantilla.exportacion_mir import HOJAS_MIR, NUMERICAS_MIR
 from plantilla.xlsx_seguro import celda_texto
 from programas import mir, responsables
@@ -43,7 +45,7 @@ COLUMNAS_METAS = [
     "ramo_clave", "ramo_nombre", "programa_clave", "programa_nombre", "unidad_clave",
     "unidad_nombre", "grupo", "clave", "descripcion", "unidad_medida", "meta_anual",
     "meta_anual_original", "mes_inicio", "tipo_acumulacion", "sentido", "nivel_mir",
-    "lineas_pmd", *ABREVIATURAS_MES,
+    "lineas_pmd", *ABREVIATURAS_MES, *COLUMNAS_META_CRONOGRAMA,
 ]  # fmt: skip
 COLUMNAS_AVANCES = ["ramo_clave", "unidad_clave", "clave", "mes", "realizado", "observaciones"]
 COLUMNAS_PROGRAMAS = ["programa_clave", "ramo_clave", "finalidad", "funcion", "subfuncion", "eje",
@@ -57,7 +59,8 @@ COLUMNAS_PRESUPUESTO = [
 CLAVES = {"ramo_clave", "programa_clave", "unidad_clave", "clave", "codigo", "capitulo"}
 NUMERICAS = {"meta_anual", "meta_anual_original", "mes_inicio", "mes", "desde", "realizado",
              "programado", "autorizado", "modificado", "devengado_t1", "devengado_t2",
-             "devengado_t3", "devengado_t4", *ABREVIATURAS_MES, *NUMERICAS_MIR}  # fmt: skip
+             "devengado_t3", "devengado_t4", *ABREVIATURAS_MES, *NUMERICAS_MIR,
+             "numero"}  # fmt: skip
 ANCHOS = {"descripcion": 60, "observaciones": 50, "ramo_nombre": 30, "programa_nombre": 30,
           "unidad_nombre": 28, "grupo": 30, "nombre": 40, "cargo": 30, "fin": 50,
           "proposito": 50, "lineas_pmd": 18, "unidad_medida": 16, "mes_nombre": 12}  # fmt: skip
@@ -70,6 +73,10 @@ EDITABLE = {"fill": PatternFill("solid", fgColor="FFF2CC")}
 
 def _celda(ws, columna: str, valor, estilo: dict | None = None) -> WriteOnlyCell:
     """A cell of the plantilla: claves and text as text, figures as numbers."""
+    if isinstance(valor, dt.date):  # cronograma dates: real dates, shown dd/mm/aaaa
+        celda = WriteOnlyCell(ws, value=valor)
+        celda.number_format = "DD/MM/YYYY"
+        return celda
     if columna in NUMERICAS and (valor is None or isinstance(valor, int | Decimal)):
         celda = WriteOnlyCell(ws, value=valor)
         for atributo, valor_estilo in (estilo or {}).items():
@@ -121,7 +128,7 @@ def filas_metas(ejercicio: Ejercicio) -> list[dict]:
             "pk", "clave", "grupo", "descripcion", "unidad_medida", "meta_anual",
             "meta_anual_original", "mes_inicio", "tipo_acumulacion", "sentido", "nivel_mir",
             "unidad__ramo__clave", "unidad__ramo__nombre", "programa__clave",
-            "programa__nombre", "unidad__clave", "unidad__nombre",
+            "programa__nombre", "unidad__clave", "unidad__nombre", *COLUMNAS_META_CRONOGRAMA,
         )
     )  # fmt: skip
     programado: dict[int, dict[int, Decimal]] = defaultdict(dict)
@@ -147,6 +154,7 @@ def filas_metas(ejercicio: Ejercicio) -> list[dict]:
             "meta_anual_original": m["meta_anual_original"], "mes_inicio": m["mes_inicio"],
             "tipo_acumulacion": m["tipo_acumulacion"], "sentido": m["sentido"],
             "nivel_mir": m["nivel_mir"], "lineas_pmd": ", ".join(lineas.get(m["pk"], ())),
+            **{c: m[c] for c in COLUMNAS_META_CRONOGRAMA},
         }  # fmt: skip
         meses = programado.get(m["pk"], {})
         for mes, abrev in enumerate(ABREVIATURAS_MES, start=1):
@@ -245,7 +253,7 @@ def exportar_libro(*, ejercicio: Ejercicio) -> bytes:
         ({**p, "ramo_clave": p["programa__ramo__clave"], "programa_clave": p["programa__clave"]}
          for p in presupuesto),
     )  # fmt: skip
-    for nombre, columnas, filas in HOJAS_MIR:
+    for nombre, columnas, filas in (*HOJAS_CRONOGRAMA, *HOJAS_MIR):
         _hoja(libro, nombre, columnas, filas(ejercicio))
     return _guardar(libro)
 

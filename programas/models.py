@@ -129,6 +129,9 @@ class UnidadEjecutora(models.Model):
     nombre = models.CharField(max_length=300)
     responsable_nombre = models.CharField("responsable de la unidad", max_length=200, blank=True)
     responsable_cargo = models.CharField("cargo del responsable", max_length=200, blank=True)
+    # Seed 002 (DOMAIN.md §9): the área's objectives, printed by the cronograma.
+    objetivo_general = models.TextField("objetivo general", blank=True)
+    objetivos_especificos = models.TextField("objetivos específicos", blank=True)
 
     class Meta:
         ordering = ["ramo", "clave"]
@@ -271,6 +274,16 @@ class Meta(models.Model):
     sentido = models.CharField(max_length=12, choices=Sentido, default=Sentido.ASCENDENTE)
     nivel_mir = models.CharField("nivel MIR", max_length=12, choices=NivelMIR, blank=True)
     lineas_pmd = models.ManyToManyField(LineaPMD, blank=True, related_name="metas")
+    # Cronograma fields (seed 002, DOMAIN.md §9): who does it and when.
+    responsable = models.CharField(
+        "responsable de la actividad", max_length=200, blank=True,
+        help_text="Una persona o un puesto (no el nombre de la unidad).",
+    )  # fmt: skip
+    fecha_inicio = models.DateField("fecha de inicio", null=True, blank=True)
+    fecha_fin = models.DateField("fecha de fin", null=True, blank=True)
+    periodicidad = models.CharField(
+        max_length=30, blank=True, help_text="En lugar de fechas, p. ej. BIMESTRAL o MENSUAL."
+    )
     orden = models.PositiveIntegerField(default=0)
     history = HistoricalRecords(excluded_fields=["orden"])
 
@@ -290,6 +303,12 @@ class Meta(models.Model):
             models.CheckConstraint(
                 name="programas_meta_original_no_negativa",
                 condition=Q(meta_anual_original__isnull=True) | Q(meta_anual_original__gte=0),
+            ),
+            models.CheckConstraint(
+                name="programas_meta_fechas_ordenadas",
+                condition=Q(fecha_inicio__isnull=True)
+                | Q(fecha_fin__isnull=True)
+                | Q(fecha_inicio__lte=models.F("fecha_fin")),
             ),
         ]
         indexes = [
@@ -507,6 +526,7 @@ class Asignacion(models.Model):
 
 # The MIR and its indicators (DOMAIN.md §8) live in their own module; importing them here
 # registers them with the app like every other model of `programas`.
+from programas.models_cronograma import AlineacionPMD  # noqa: E402, F401
 from programas.models_mir import (  # noqa: E402, F401
     Indicador,
     ObjetivoMIR,

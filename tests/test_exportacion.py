@@ -112,10 +112,13 @@ def test_export_has_the_plantilla_layout_with_text_claves_and_numeric_figures(po
     libro = openpyxl.load_workbook(io.BytesIO(exportar_libro(ejercicio=poa_demo)))
     assert libro.sheetnames == [
         "metas", "avances", "lineas_pmd", "programas", "responsables", "presupuesto",
-        "mir", "indicadores", "variables", "valores_variables",
+        "objetivos", "alineacion", "mir", "indicadores", "variables", "valores_variables",
     ]  # fmt: skip
     metas = libro["metas"]
-    assert [c.value for c in metas[1]] == COLUMNAS_METAS
+    # The plantilla's columns, then the optional cronograma ones (DOMAIN.md §9).
+    assert [c.value for c in metas[1]] == [
+        *COLUMNAS_METAS, "responsable", "fecha_inicio", "fecha_fin", "periodicidad"
+    ]
     assert [c.value for c in libro["avances"][1]] == COLUMNAS_AVANCES
     filas = {(r[0].value, r[4].value, r[7].value): r for r in metas.iter_rows(min_row=2)}
     assert len(filas) == 134

@@ -145,7 +145,7 @@ def test_second_import_changes_nothing(poa_demo, django_assert_max_num_queries):
     antes = conteos()
     for nombre in ("oromapas_2022.xlsx", "bisom_2022.xlsx", "presidencia_2022.xlsx"):
         # Analysis prefetches in bulk: the query count does not grow with the rows.
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(21):  # +6: the MIR (5 tables) and its locks
             plan = analizar_libro(FIXTURES / nombre, ejercicio=2022)
         assert plan.errores == []
         assert not plan.hay_escrituras, plan.cambios[:5]

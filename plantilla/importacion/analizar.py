@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from plantilla.importacion.aplicar import aplicar_plan
 from plantilla.importacion.columnas import Hoja
+from plantilla.importacion.cronograma import (
+    OperacionesCronograma,
+    leer_alineacion,
+    leer_objetivos,
+)
 from plantilla.importacion.deseado import (
     Deseado,
     _leer_lineas,
@@ -63,10 +68,16 @@ def analizar_libro(archivo, *, ejercicio: int, unidades_permitidas=None) -> Plan
     if "responsables" in hojas:
         _leer_responsables(hojas["responsables"], deseado, existente, plan)
     mir = leer_mir(hojas, deseado, existente, plan) if modo == "libro" else None
+    cronograma = OperacionesCronograma()
+    if "objetivos" in hojas:
+        leer_objetivos(hojas["objetivos"], existente, deseado, plan, cronograma)
+    if "alineacion" in hojas:
+        leer_alineacion(hojas["alineacion"], existente, deseado, plan, cronograma)
     _advertir_lineas_sin_nombre(deseado, existente, plan)
     ops = _planear(hojas, deseado, existente, plan, unidades_permitidas)
     if mir is not None:
         ops.mir = planear_mir(mir, existente, plan)
+    ops.cronograma = cronograma
     plan.errores.sort(key=_orden_error(plan))
     plan._operaciones = (ops, existente)
     return plan

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from avances.models import Avance
+from plantilla.importacion.cronograma import aplicar_cronograma
 from plantilla.importacion.existente import Existente
 from plantilla.importacion.mir_aplicar import AplicadorMir
 from plantilla.importacion.planear import Operaciones, _mostrar
@@ -143,6 +144,8 @@ class _Aplicador:
         self._presupuesto()
         if ops.mir is not None:
             AplicadorMir(ops.mir, existente, self.usuario).ejecutar()
+        if ops.cronograma is not None:
+            aplicar_cronograma(ops.cronograma, existente)
 
     def _vigencias(self) -> None:
         """Replace the responsables' periods of the posts the sheet lists with `desde`."""

@@ -70,6 +70,27 @@ COLUMNAS: dict[str, list[Columna]] = {
         Columna("nivel_mir"),
         Columna("lineas_pmd"),
         *[Columna(m) for m in ABREVIATURAS_MES],
+        # Cronograma fields (seed 002, DOMAIN.md §9), optional.
+        Columna("responsable", False, _largo(Meta, "responsable")),
+        Columna("fecha_inicio"),
+        Columna("fecha_fin"),
+        Columna("periodicidad", False, _largo(Meta, "periodicidad")),
+    ],
+    "objetivos": [
+        Columna("ramo_clave", True),
+        Columna("unidad_clave", True),
+        Columna("objetivo_general"),
+        Columna("objetivos_especificos"),
+    ],
+    "alineacion": [
+        Columna("ramo_clave", True),
+        Columna("unidad_clave", True),
+        Columna("numero", True),
+        Columna("modulo"),
+        Columna("eje"),
+        Columna("linea_estrategica"),
+        Columna("accion_pmd"),
+        Columna("actividad_especifica"),
     ],
     "avances": [
         Columna("ramo_clave", True),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from plantilla.importacion.columnas import COLUMNAS, Hoja, _largo, _opcion
+from plantilla.importacion.cronograma import campos_de_meta
 from plantilla.importacion.existente import Existente
 from plantilla.importacion.leer import _a_texto, _cortar_codigos, _Lector, fmt
 from plantilla.importacion.resultado import ErrorImportacion, Plan
@@ -86,6 +87,7 @@ class _FilaMeta:
     nivel: str
     lineas: list[str]
     programado: list[Decimal]
+    cronograma: dict = field(default_factory=dict)  # responsable, fechas, periodicidad
 
 
 class _Nombres:
@@ -163,6 +165,7 @@ def _convertir_fila_meta(lector: _Lector, fila: int, valores: tuple) -> _FilaMet
         nivel=_opcion_de_celda(lector, fila, valores, "nivel_mir", _NIVELES, ""),
         lineas=_lineas_de_fila(lector, fila, valores),
         programado=_programado_de_fila(lector, fila, valores),
+        cronograma=campos_de_meta(lector, fila, valores),
     )  # fmt: skip
 
 
@@ -277,6 +280,7 @@ def _meta_deseada(datos: _FilaMeta, fila: int, orden: int) -> MetaDeseada:
             "sentido": datos.sentido,
             "nivel_mir": datos.nivel,
             "orden": orden,
+            **datos.cronograma,
         },
         lineas=datos.lineas,
         programado=datos.programado,

@@ -58,6 +58,7 @@ class Operaciones:
     # (nivel, llave, [Periodo]): posts whose responsables' vigencias are replaced.
     vigencias: list[tuple[str, Any, list]] = field(default_factory=list)
     mir: Any = None  # mir_planear.MirOperaciones of the MIR sheets
+    cronograma: Any = None  # cronograma.OperacionesCronograma (objetivos, alineacion)
 
 
 def _mostrar(valor: Any) -> str:

@@ -115,4 +115,5 @@ ORDEN_TIPOS = [
     "Indicador",
     "Variable",
     "Valor de variable",
+    "Alineación PMD",
 ]
