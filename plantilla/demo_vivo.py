@@ -9,6 +9,7 @@ when today's ejercicio already has a structure nothing is touched.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,6 +34,8 @@ from avances.servicios_indicadores import (
 )
 from planeacion.copia import ejercicio_copiar_estructura
 from plantilla.demo import asignar_usuarios_demo
+from plantilla.demo_cronograma import libro_semilla_002
+from plantilla.importacion import importar_libro
 from programas.models import (
     Ejercicio,
     Indicador,
@@ -78,6 +81,8 @@ def crear_ejercicio_vivo(*, anio_origen: int, dia: date | None = None) -> Result
         usuario = get_user_model().objects.filter(username="planeacion").first()
         origen = Ejercicio.objects.get(anio=anio_origen)
         destino = ejercicio_copiar_estructura(origen=origen, anio_destino=anio, usuario=usuario)
+        # Seed 002 is a current-year document: its área joins the living year.
+        importar_libro(io.BytesIO(libro_semilla_002()), ejercicio=anio, usuario=usuario)
         asignar_usuarios_demo(anio)
         trimestre = trimestre_de_mes(dia.month)
         celdas = _capturar(destino, dia=dia, trimestre=trimestre, usuario=usuario)

@@ -32,10 +32,14 @@ def test_cargar_demo_creates_the_current_year_with_a_quarter_in_progress(db, mon
     assert salida.count("sin cambios") == 0  # first load: the three workbooks were written
     vivo = Ejercicio.objects.get(anio=2026)
     seeds = Ejercicio.objects.get(anio=2022)
+    # The 2022 structure, plus the área of seed 002 (four activities with their cronograma).
     assert (
         Meta.objects.filter(unidad__ramo__ejercicio=vivo).count()
-        == Meta.objects.filter(unidad__ramo__ejercicio=seeds).count()
+        == Meta.objects.filter(unidad__ramo__ejercicio=seeds).count() + 4
     )
+    gsac = UnidadEjecutora.objects.get(ramo__ejercicio=vivo, clave="GSAC")
+    assert gsac.objetivo_general.startswith("Atención directa") and gsac.alineaciones.count() == 5
+    assert gsac.metas.get(clave="GS-2").periodicidad == "BIMESTRAL"
     # The 2022 seeds stay without capture of the living year's months or signatures.
     assert not TrimestreFirma.objects.filter(programa__ramo__ejercicio=seeds).exists()
     # Past quarters closed, the current one open; deadlines of T4 ahead and configured.
