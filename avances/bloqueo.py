@@ -438,3 +438,6 @@ def conectar_guardias() -> None:
         )
     pre_delete.connect(_guardia_borrado_meta, sender=Meta, dispatch_uid="bloqueo_borrar_meta")
     connection_created.connect(_instalar_traductor, dispatch_uid="bloqueo_traductor_base")
+    from avances import bloqueo_indicadores
+
+    bloqueo_indicadores.conectar()  # the MIR indicators' structure

@@ -78,3 +78,26 @@ def test_the_database_refuses_indicator_values_of_an_authorized_quarter(poa_demo
                                       variable__simbolo="A").realizado == D("0.93")  # fmt: skip
     # Another quarter's period goes through.
     AvanceVariable.objects.filter(variable__indicador=ind, periodo=6).update(realizado=D("1"))
+
+
+def test_the_structure_of_an_indicator_with_a_signed_quarter_cannot_change(poa_demo):
+    from avances.bloqueo import TrimestreBloqueado
+    from avances.models import TrimestreFirma
+    from programas.models import Variable
+
+    ind = Indicador.objects.get(clave="5.1")
+    TrimestreFirma.objects.create(programa=ind.programa, unidad=ind.unidad, trimestre=2,
+                                  estado=TrimestreFirma.Estado.AUTORIZADO)  # fmt: skip
+    ind.formula = "(A / B) * 1000"
+    with pytest.raises(TrimestreBloqueado, match="indicador 5.1: el trimestre 2"):
+        ind.save()
+    ind.refresh_from_db()
+    ind.nombre = "Cobertura de desinfección (nombre corregido)"
+    ind.save()  # the name is not a figure: it may be corrected
+    with pytest.raises(TrimestreBloqueado, match="agregar la variable C"):
+        Variable.objects.create(indicador=ind, simbolo="C", nombre="Otra")
+    from django.db import transaction
+
+    with pytest.raises(TrimestreBloqueado, match="borrar"), transaction.atomic():
+        ind.delete()
+    assert Indicador.objects.filter(clave="5.1", formula="(A / B) * 100").exists()
