@@ -33,7 +33,7 @@ class FilaIndicador:
 
     @property
     def requiere_justificacion(self) -> bool:
-        return self.calculo is not None and calc.requiere_justificacion(self.calculo.semaforo)
+        return self.calculo is not None and calc.exige_justificacion(self.calculo)
 
     @property
     def falta_justificacion(self) -> bool:

@@ -238,7 +238,7 @@ def captura(request, unidad_id: int, trimestre: int):
         "columnas": 4 + 3 * len(rejilla.meses) + 3,
         "url_reportes": url_reportes,
     }
-    contexto.update(contexto_indicadores(request.user, unidad, trimestre))  # the MIR section
+    contexto.update(contexto_indicadores(request.user, unidad, trimestre, puede=puede))  # MIR
     return render(request, "avances/captura.html", contexto)
 
 

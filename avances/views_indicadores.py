@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from avances import servicios_indicadores as servicio
+from avances.models import AvanceVariable
 from avances.selectors_indicadores import FilaIndicador, filas_indicadores, indicadores_de_unidad
 from programas.models import NOMBRES_MES
 from programas.numeros import NumeroInvalido, formatear_numero, parse_numero
@@ -45,13 +46,13 @@ def _campos(fila: FilaIndicador, versiones: dict) -> list[CampoVariable]:
     return campos
 
 
-def contexto_indicadores(user, unidad, trimestre: int) -> dict:
-    """What the capture screen needs to show the unidad's indicators (a few queries)."""
-    from avances.models import AvanceVariable
-
+def contexto_indicadores(user, unidad, trimestre: int, *, puede: bool | None = None) -> dict:
+    """What the capture screen needs to show the unidad's indicators (one query if none)."""
     todas = filas_indicadores(indicadores_de_unidad(unidad_id=unidad.pk), trimestre=trimestre)
     filas = [f for f in todas if f.periodo is not None and (f.periodo + 2) // 3 == trimestre]
     fuera = [f.indicador for f in todas if f not in filas]
+    if not todas:
+        return {"indicadores": [], "indicadores_fuera": []}
     versiones = {
         (v, p): n
         for v, p, n in AvanceVariable.objects.filter(
@@ -64,7 +65,7 @@ def contexto_indicadores(user, unidad, trimestre: int) -> dict:
     return {
         "indicadores": filas,
         "indicadores_fuera": fuera,
-        "puede_capturar_indicadores": puede_capturar(user, unidad.pk),
+        "puede_capturar_indicadores": puede_capturar(user, unidad.pk) if puede is None else puede,
         "url_indicadores": reverse("avances:captura_indicadores", args=[unidad.pk, trimestre]),
     }
 

@@ -1,9 +1,9 @@
-"""Admin of the MIR: objectives, indicators with their variables, programmed values."""
+"""Admin of the MIR (objectives, indicators, variables, programados) and the PMD alignment."""
 
 from django.contrib import admin
 
-from avances.admin_base import PoaHistoryAdmin, PoaInlineMixin
-from programas.models import Indicador, ObjetivoMIR, ProgramadoVariable, Variable
+from avances.admin_base import PoaHistoryAdmin, PoaInlineMixin, PoaModelAdmin
+from programas.models import AlineacionPMD, Indicador, ObjetivoMIR, ProgramadoVariable, Variable
 
 
 class VariableInline(PoaInlineMixin, admin.TabularInline):
@@ -48,3 +48,14 @@ class ProgramadoVariableAdmin(PoaHistoryAdmin):
     search_fields = ["variable__simbolo", "variable__indicador__clave"]
     list_select_related = ["variable__indicador"]
     raw_id_fields = ["variable"]
+
+
+@admin.register(AlineacionPMD)
+class AlineacionPMDAdmin(PoaModelAdmin):
+    """The cronograma's table of alignment with the PMD (seed 002, DOMAIN.md §9)."""
+
+    list_display = ["unidad", "numero", "modulo", "eje", "actividad_especifica"]
+    list_filter = ["unidad__ramo__ejercicio", "unidad__ramo"]
+    search_fields = ["modulo", "actividad_especifica", "unidad__clave"]
+    list_select_related = ["unidad__ramo"]
+    raw_id_fields = ["unidad"]

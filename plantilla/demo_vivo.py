@@ -20,7 +20,6 @@ from django.test.utils import override_settings
 from avances.calendario import hoy
 from avances.firma import servicios as firma
 from avances.insumos import programados_por_meta
-from avances.selectors_indicadores import filas_indicadores
 from avances.services import (
     CeldaCaptura,
     avances_guardar_rejilla,
@@ -28,7 +27,6 @@ from avances.services import (
     periodos_cambiar,
 )
 from avances.servicios_indicadores import (
-    EntradaJustificacion,
     EntradaVariable,
     guardar_indicadores,
 )
@@ -38,7 +36,6 @@ from plantilla.demo_cronograma import libro_semilla_002
 from plantilla.importacion import importar_libro
 from programas.models import (
     Ejercicio,
-    Indicador,
     Meta,
     Programa,
     Ramo,
@@ -156,29 +153,7 @@ def _capturar_indicadores(ejercicio, *, dia: date, trimestre: int, usuario) -> i
             unidad=unidad, trimestre=q, variables=entradas, usuario=usuario, dia=dia
         )
         total += len(resultado.guardados)
-    return total + _justificar_indicadores(ejercicio, dia=dia, trimestre=trimestre, usuario=usuario)
-
-
-def _justificar_indicadores(ejercicio, *, dia: date, trimestre: int, usuario) -> int:
-    """A justificación where an indicator of a past quarter left the verde (the demo's
-    BISOM P.1 has no apoyos programados before April: N/D in the first quarter)."""
-    total = 0
-    consulta = Indicador.objects.filter(programa__ramo__ejercicio=ejercicio)
-    for q in range(1, trimestre):
-        for fila in filas_indicadores(consulta, trimestre=q):
-            if fila.falta_justificacion and (fila.periodo + 2) // 3 == q:
-                entrada = EntradaJustificacion(fila.indicador.pk, fila.periodo, JUSTIFICACION_DEMO)
-                total += len(guardar_indicadores(
-                    unidad=fila.indicador.unidad, trimestre=q, justificaciones=[entrada],
-                    usuario=usuario, dia=dia,
-                ).guardados)  # fmt: skip
     return total
-
-
-JUSTIFICACION_DEMO = (
-    "Sin valores programados en el periodo (la meta vinculada inicia después): el "
-    "cumplimiento no es determinable."
-)
 
 
 def _fijar_periodos(ejercicio, *, dia: date, trimestre: int, usuario) -> None:

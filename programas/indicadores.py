@@ -394,6 +394,22 @@ def requiere_justificacion(marca: Semaforo) -> bool:
     return marca in (Semaforo.AMARILLO, Semaforo.ROJO, Semaforo.ND)
 
 
+def exige_justificacion(calculo: CalculoIndicador) -> bool:
+    """Whether the capturista must justify the indicator at its period.
+
+    Outside verde or N/D — except the N/D of a period with nothing programmed and nothing
+    achieved (meta 0 and resultado 0: like a meta not in force, there is no variance to
+    explain).
+    """
+    if not requiere_justificacion(calculo.semaforo):
+        return False
+    sin_meta = calculo.meta_acumulada.valor is not None and calculo.meta_acumulada.valor == 0
+    sin_resultado = (
+        calculo.resultado_acumulado.valor is not None and calculo.resultado_acumulado.valor == 0
+    )
+    return not (calculo.semaforo is Semaforo.ND and sin_meta and sin_resultado)
+
+
 def _figuras(variable: Variable, periodo: int, frecuencia) -> FigurasVariable:
     programado = {p: v if v is not None else CERO for p, v in variable.programado.items()}
     return FigurasVariable(

@@ -212,8 +212,9 @@ def test_a_100_meta_unidad_saves_in_one_post(client, poa, personas, django_asser
     unidad, metas = unidad_grande(poa.ramo_a)
     asignar(personas.capturista, Asignacion.Rol.CAPTURISTA, unidad)
     client.force_login(personas.capturista)
-    # 16 for the grid + 3 for its sign-off state in words (report, last step, missing items).
-    with django_assert_max_num_queries(19):
+    # 16 for the grid + 3 for its sign-off state in words + 2 for the MIR (its indicators, and
+    # the missing items of the indicators of its pairs).
+    with django_assert_max_num_queries(21):
         html, datos = _abrir(client, unidad)
     # 3 fields (R, observaciones, version) per editable cell + the CSRF token.
     assert len(datos) == 100 * 3 * 3
@@ -228,7 +229,7 @@ def test_a_100_meta_unidad_saves_in_one_post(client, poa, personas, django_asser
     assert Avance.objects.get(meta=metas[42], mes=5).realizado == D("42005")
     assert Avance.history.filter(meta__unidad=unidad).count() == 300
     # Re-render after the save, still a constant number of queries.
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(21):
         assert client.get(_url(unidad)).status_code == 200
 
 
@@ -307,11 +308,11 @@ def test_inicio_query_count_is_pinned(client, poa, personas, django_assert_max_n
     client.force_login(personas.planeacion)
     # +6 over the table: each unidad card says its reports' sign-off state in words (the
     # pairs, their reports, last steps and missing items), whatever the number of unidades.
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(29):  # +1: the pairs' MIR indicators
         respuesta = client.get(reverse("avances:inicio") + "?trimestre=2")
     assert respuesta.status_code == 200
     client.force_login(personas.capturista)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(26):  # +1: MIR indicators
         assert client.get(reverse("avances:inicio")).status_code == 200
 
 

@@ -338,3 +338,22 @@ def test_indice_de_eficiencia_of_seed_002_as_an_indicator_formula():
     formula = parse_formula("(L / P) * 100")
     directo = formulas.indice_eficiencia([D(3), D(2)], [D(4), D(4)])
     assert evaluar(formula, {"L": D(5), "P": D(8)}) == directo.valor == D("62.5")
+
+
+def test_nothing_programmed_nor_achieved_needs_no_justification():
+    """N/D from 0 / 0 (meta 0, resultado 0) is like a meta not in force; B = 0 is not."""
+    from programas.indicadores import exige_justificacion
+
+    f = parse_formula("(A / B) * 100")
+
+    def con(a_prog, a_real, b_prog, b_real):
+        datos = DatosIndicador(f, "TRIMESTRAL", "ASCENDENTE", [
+            Variable("A", "ACUMULABLE", {3: D(a_prog)}, {3: D(a_real)}),
+            Variable("B", "ACUMULABLE", {3: D(b_prog)}, {3: D(b_real)}),
+        ])  # fmt: skip
+        return calcular_indicador(datos, 3, corte=3)
+
+    assert not exige_justificacion(con(0, 0, 120, 130))  # meta 0 %, resultado 0 %
+    assert exige_justificacion(con(1, 1, 0, 0))  # division by zero: N/D to explain
+    assert exige_justificacion(con(10, 5, 10, 10))  # 50 %: rojo
+    assert not exige_justificacion(con(10, 10, 10, 10))

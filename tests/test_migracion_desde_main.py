@@ -124,6 +124,15 @@ class _Base:
         conexion.close()
         return resultado
 
+    def consultar(self, sql: str) -> list[tuple]:
+        conexion = self._conectar()
+        try:
+            cursor = conexion.cursor()
+            cursor.execute(sql)
+            return cursor.fetchall()
+        finally:
+            conexion.close()
+
     def borrar(self) -> None:
         if self.postgres:
             self._admin(f'DROP DATABASE IF EXISTS "{self.nombre}" WITH (FORCE)')
@@ -143,6 +152,10 @@ def test_a_database_of_the_previous_release_with_the_demo_migrates_keeping_every
     _manage(anterior, base_anterior.url, "migrate", "--noinput")
     _manage(anterior, base_anterior.url, "cargar_demo")
     antes = base_anterior.filas()
+    textos_mir = base_anterior.consultar(
+        "SELECT id, fin, proposito FROM programas_programa WHERE fin <> '' OR proposito <> ''"
+    )
+    assert textos_mir  # Presidencia's programas carry FIN and PROPÓSITO (seed 004)
     assert len(antes["programas_meta"]) > 100  # the three seed POAs are there
     assert antes["avances_avance"] and antes["auth_user"]
 
@@ -151,8 +164,19 @@ def test_a_database_of_the_previous_release_with_the_demo_migrates_keeping_every
 
     perdidas = {t: len(antes[t] - despues.get(t, set())) for t in antes}
     assert {t: n for t, n in perdidas.items() if n} == {}
+    # FIN and PROPÓSITO moved into each programa's MIR (programas 0003), word for word.
+    movidos = {
+        (programa_id, nivel): texto
+        for programa_id, nivel, texto in base_anterior.consultar(
+            "SELECT programa_id, nivel, resumen_narrativo FROM programas_objetivomir"
+        )
+    }
+    for programa_id, fin, proposito in textos_mir:
+        for nivel, texto in (("FIN", fin), ("PROPOSITO", proposito)):
+            if texto.strip():
+                assert movidos[(programa_id, nivel)] == texto.strip()
     # The migrated database serves today's code: the demo (whose workbooks may have grown
     # since) loads over it, and a second load changes nothing.
     _manage(RAIZ, base_anterior.url, "cargar_demo")
     salida = _manage(RAIZ, base_anterior.url, "cargar_demo")
-    assert salida.count("sin cambios") == 3
+    assert salida.count("sin cambios") == 4  # the three seed workbooks and the MIR
