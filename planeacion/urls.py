@@ -1,6 +1,6 @@
 from django.urls import path
 
-from planeacion import views, views_responsables
+from planeacion import views, views_mir, views_responsables
 
 app_name = "programas"
 
@@ -15,4 +15,22 @@ urlpatterns = [
     path("responsables/", views_responsables.responsables, name="responsables"),
     path("catalogos/<str:tipo>/nuevo/", views.catalogo_editar, name="catalogo_nuevo"),
     path("catalogos/<str:tipo>/<id:pk>/", views.catalogo_editar, name="catalogo_editar"),
+    path("mir/<id:programa_id>/", views_mir.mir, name="mir"),
+    path(
+        "mir/<id:programa_id>/objetivos/nuevo/",
+        views_mir.objetivo_editar,
+        name="mir_objetivo_nuevo",
+    ),
+    path("mir/objetivos/<id:pk>/", views_mir.objetivo_editar, name="mir_objetivo"),
+    path("mir/objetivos/<id:pk>/borrar/", views_mir.objetivo_eliminar, name="mir_objetivo_borrar"),
+    path(
+        "mir/<id:programa_id>/indicadores/nuevo/",
+        views_mir.indicador_editar,
+        name="mir_indicador_nuevo",
+    ),
+    path("mir/indicadores/<id:pk>/", views_mir.indicador_editar, name="mir_indicador"),
+    path(
+        "mir/indicadores/<id:pk>/borrar/", views_mir.indicador_eliminar, name="mir_indicador_borrar"
+    ),
+    path("mir/formula/", views_mir.formula_revisar, name="mir_formula"),
 ]

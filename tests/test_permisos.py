@@ -120,6 +120,22 @@ def _solicitud_de_reapertura(c: Contexto) -> dict:
     return {"pk": solicitud.pk}
 
 
+def _indicador_de_prueba(c: Contexto):
+    """An indicator of programa A reported by unidad A1 (created once per test)."""
+    from programas.models import Indicador, ObjetivoMIR
+
+    objetivo, _ = ObjetivoMIR.objects.get_or_create(
+        programa=c.poa.programa_a, clave="P", defaults={"nivel": "PROPOSITO",
+                                                        "resumen_narrativo": "Propósito"},
+    )  # fmt: skip
+    indicador, _ = Indicador.objects.get_or_create(
+        programa=c.poa.programa_a, clave="P.1",
+        defaults={"objetivo": objetivo, "nombre": "Indicador", "formula": "A * 100",
+                  "unidad_medida": "%", "frecuencia": "TRIMESTRAL", "unidad": c.poa.unidad_a1},
+    )  # fmt: skip
+    return indicador
+
+
 def _trabajo_del_capturista(c: Contexto) -> dict:
     from tests.apoyo_reportes import trabajo_terminado
 
@@ -271,6 +287,37 @@ MATRIZ: dict[str, Ruta] = {
         kwargs=lambda c: {"meta_id": c.poa.metas_a1[0].pk},
         esperado=estados(403, planeacion=200, ajeno=404),
     ),
+    # The MIR of a programa: read within scope, written by Planeación only (planeacion.views_mir).
+    "programas:mir": Ruta(
+        kwargs=lambda c: {"programa_id": c.poa.programa_a.pk}, esperado=en_ambito(200)
+    ),
+    "programas:mir_objetivo_nuevo": Ruta(
+        kwargs=lambda c: {"programa_id": c.poa.programa_a.pk},
+        esperado=estados(403, planeacion=200, ajeno=404),
+    ),
+    "programas:mir_objetivo": Ruta(
+        kwargs=lambda c: {"pk": _indicador_de_prueba(c).objetivo_id},
+        esperado=estados(403, planeacion=200, ajeno=404),
+    ),
+    "programas:mir_objetivo_borrar": Ruta(
+        kwargs=lambda c: {"pk": _indicador_de_prueba(c).objetivo_id},
+        esperado=estados(403, planeacion=200, ajeno=404),
+    ),
+    "programas:mir_indicador_nuevo": Ruta(  # a MIR with an objective (else: back to the MIR)
+        kwargs=lambda c: {"programa_id": _indicador_de_prueba(c).programa_id},
+        esperado=estados(403, planeacion=200, ajeno=404),
+    ),
+    "programas:mir_indicador": Ruta(
+        kwargs=lambda c: {"pk": _indicador_de_prueba(c).pk},
+        esperado=estados(403, planeacion=200, ajeno=404),
+    ),
+    "programas:mir_indicador_borrar": Ruta(
+        kwargs=lambda c: {"pk": _indicador_de_prueba(c).pk},
+        esperado=estados(403, planeacion=200, ajeno=404),
+    ),
+    "programas:mir_formula": Ruta(
+        esperado=solo_planeacion(), metodo="post", datos=lambda c: {"formula": "A / B"}
+    ),
     # Capturistas (capturista, ajeno) are sent from the landing page to their capture sheets.
     "importacion:index": Ruta(esperado=estados(403, planeacion=200, capturista=302, ajeno=302)),
     "importacion:subir": Ruta(esperado=estados(403, planeacion=400), metodo="post"),  # no file
@@ -325,6 +372,21 @@ MATRIZ: dict[str, Ruta] = {
     "publico:fraccion_iv": Ruta(
         kwargs=lambda c: {"anio": 2022, "trimestre": 1}, esperado=todos(404, anonimo=404)
     ),
+    # MIR indicators (tests/test_publico_indicadores.py covers the authorized case).
+    "publico:indicadores": Ruta(
+        kwargs=lambda c: {"anio": 2022, "trimestre": 1, "formato": "csv"},
+        esperado=todos(404, anonimo=404),
+    ),
+    "publico:variables": Ruta(
+        kwargs=lambda c: {"anio": 2022, "trimestre": 1, "formato": "json"},
+        esperado=todos(404, anonimo=404),
+    ),
+    "publico:fraccion_v": Ruta(
+        kwargs=lambda c: {"anio": 2022, "trimestre": 1}, esperado=todos(404, anonimo=404)
+    ),
+    "publico:fraccion_vi": Ruta(
+        kwargs=lambda c: {"anio": 2022, "trimestre": 1}, esperado=todos(404, anonimo=404)
+    ),
     # The read API answers everybody (anonymous: authorized data only; logged in: scope).
     "api:api-root": Ruta(esperado=todos(200, anonimo=200)),
     "api:schema": Ruta(esperado=todos(200, anonimo=200)),
@@ -335,6 +397,10 @@ MATRIZ: dict[str, Ruta] = {
     "api:unidad-list": Ruta(esperado=todos(200, anonimo=200)),
     "api:meta-list": Ruta(esperado=todos(200, anonimo=200)),
     "api:reporte-list": Ruta(esperado=todos(200, anonimo=200)),
+    "api:indicador-list": Ruta(esperado=todos(200, anonimo=200)),
+    "api:indicador-detail": Ruta(  # this POA has no indicator: 404 for everybody
+        kwargs=lambda c: {"pk": 999999}, esperado=todos(404, anonimo=404)
+    ),
     "api:token": Ruta(esperado=todos(200)),  # one's own token page; anonymous → login
 }
 
