@@ -29,6 +29,12 @@ from plantilla.exportacion import (
     nombre_archivo_libro,
 )
 from plantilla.forms import SubirCapturaForm, SubirLibroForm
+from plantilla.hoja_captura import (
+    HojaNoValida,
+    cargar_hoja_meses,
+    es_archivo_de_meses,
+    exportar_hoja_meses,
+)
 from plantilla.importacion import ImportacionInvalida, Plan, analizar_libro, aplicar_plan
 from programas.formulas import trimestre_de_mes
 from programas.models import Ejercicio, UnidadEjecutora
@@ -242,9 +248,11 @@ def descargar_captura(request, unidad_id: int, trimestre: int):
     unidad = get_unidad_para_usuario(request.user, unidad_id)
     if not 1 <= trimestre <= 4:
         raise Http404("Trimestre inválido.")
-    respuesta = HttpResponse(
-        exportar_hoja_captura(unidad=unidad, trimestre=trimestre), content_type=XLSX
+    # The months-as-columns sheet; `?formato=filas` keeps the old one-row-per-month layout.
+    exportar = (
+        exportar_hoja_captura if request.GET.get("formato") == "filas" else exportar_hoja_meses
     )
+    respuesta = HttpResponse(exportar(unidad=unidad, trimestre=trimestre), content_type=XLSX)
     nombre = nombre_archivo_captura(unidad, trimestre)
     respuesta["Content-Disposition"] = f'attachment; filename="{nombre}"'
     return respuesta
@@ -275,11 +283,40 @@ def subir_captura(request):
             request, "importacion/captura.html",
             {"unidades": _con_trimestres(unidades), "form": form}, status=400,
         )  # fmt: skip
+    if es_archivo_de_meses(form.cleaned_data["datos"]):
+        return _cargar_hoja_meses(request, form, alcance)
     token = _guardar_pendiente(
         request, form.cleaned_data["datos"], modo="captura",
         anio=form.cleaned_data["ejercicio"], nombre=form.cleaned_data["archivo"].name,
     )  # fmt: skip
     return redirect("importacion:previa", token=token)
+
+
+def _cargar_hoja_meses(request, form, alcance):
+    """The months-as-columns sheet: valid cells are stored now, each refused cell is listed
+    (unlike the whole-workbook import, which is all or nothing)."""
+    try:
+        informe = cargar_hoja_meses(
+            form.cleaned_data["datos"], usuario=request.user,
+            unidades_permitidas=set(alcance.capturista),
+        )  # fmt: skip
+    except HojaNoValida as exc:
+        form.add_error("archivo", exc.mensaje)
+        return render(
+            request, "importacion/captura.html",
+            {"unidades": _con_trimestres(_unidades_de(alcance)), "form": form}, status=400,
+        )  # fmt: skip
+    nombre = form.cleaned_data["archivo"].name
+    return render(request, "importacion/captura_resultado.html",
+                  {"informe": informe, "nombre": nombre})  # fmt: skip
+
+
+def _unidades_de(alcance) -> list:
+    return list(
+        UnidadEjecutora.objects.filter(pk__in=alcance.capturista)
+        .select_related("ramo__ejercicio")
+        .order_by("-ramo__ejercicio__anio", "ramo__clave", "clave")
+    )
 
 
 # --- Preview and confirmation (both kinds) --------------------------------------------------

@@ -101,11 +101,15 @@ def test_demo_bisom_reissue_keeps_original_meta(poa_demo):
     assert reprogramacion.mes_inicio_nuevo == 4
     assert (reprogramacion.meta_anual_anterior, reprogramacion.meta_anual_nueva) == (D(446), D(320))
     assert reprogramacion.motivo == "Meta autorizada original (importada)"
-    # Every BISOM meta starts in April, so each has exactly one such record (27 with original).
-    assert Reprogramacion.objects.filter(meta__unidad__ramo__clave="54").count() == 35
+    # Every BISOM meta starts in April. The 33 of the Q1 sheets were re-issued, so each has
+    # one such record (27 with an original meta); 205 and 509 were created in April (no
+    # programado or avance before it), so they have none and are not in Q1 (issue 16).
+    assert Reprogramacion.objects.filter(meta__unidad__ramo__clave="54").count() == 33
     assert metas_de("54").filter(meta_anual_original__isnull=False).count() == 27
-    sin_original = metas_de("54").get(unidad__clave="54102", clave="205")
-    assert sin_original.reprogramaciones.get().meta_anual_anterior == sin_original.meta_anual
+    misma_meta = metas_de("54").get(unidad__clave="54101", clave="103")
+    assert misma_meta.reprogramaciones.get().meta_anual_anterior == misma_meta.meta_anual
+    for clave in ("205", "509"):
+        assert not metas_de("54").get(clave=clave).reprogramaciones.exists()
 
 
 def test_demo_responsables_programas_budget_and_order(poa_demo):

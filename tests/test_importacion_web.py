@@ -219,7 +219,7 @@ def test_capturista_round_trip_updates_realized_values_with_history(demo, client
     pagina = client.get(reverse("importacion:captura")).content.decode()
     descarga = reverse("importacion:captura_descargar", args=[unidad.pk, 3])
     assert descarga in pagina
-    respuesta = client.get(descarga)
+    respuesta = client.get(descarga + "?formato=filas")  # the old one-row-per-month layout
     assert respuesta["Content-Type"] == XLSX
     libro = openpyxl.load_workbook(io.BytesIO(respuesta.content))
     encabezado = [c.value for c in libro["avances"][1]]

@@ -26,7 +26,7 @@ from plantilla.importacion.planear import (
     _planear_metas,
     _planear_vigencias,
 )
-from plantilla.importacion.planear_avances import _leer_avances
+from plantilla.importacion.planear_avances import _leer_avances, avances_por_meta
 from plantilla.importacion.planear_presupuesto import _leer_presupuesto
 from plantilla.importacion.resultado import Creacion, ErrorImportacion, ImportacionInvalida, Plan
 from plantilla.xlsx_seguro import ArchivoNoValido, abrir_libro
@@ -136,7 +136,8 @@ def _planear(hojas, deseado, existente, plan: Plan, unidades_permitidas) -> Oper
     existente.autorizados = autorizados
     _planear_estructura(deseado, existente, plan, ops)
     _planear_vigencias(deseado, existente, plan, ops)
-    _planear_metas(deseado, existente, plan, ops, autorizados)
+    _planear_metas(deseado, existente, plan, ops, autorizados,
+                   avances_libro=avances_por_meta(hojas.get("avances")))  # fmt: skip
     if "avances" in hojas:
         _leer_avances(hojas["avances"], deseado, existente, plan, ops, autorizados,
                       unidades_permitidas)  # fmt: skip

@@ -195,11 +195,17 @@ def _periodos_texto(lista: list) -> str:
     return "; ".join(f"desde {ABREVIATURAS_MES[p.desde - 1]}: {p.nombre or '—'}" for p in lista)
 
 
-def _reprogramacion_deseada(campos: dict) -> dict | None:
-    """The IMPORTADA record a meta needs (DOMAIN.md §3), or None."""
+def _reprogramacion_deseada(campos: dict, *, historia_previa: bool = True) -> dict | None:
+    """The IMPORTADA record a meta needs (DOMAIN.md §3), or None.
+
+    A meta starting after January with no original meta was re-issued with the same meta
+    (its vigencia ran from January before) only if it has history before `mes_inicio`
+    (programado or avances); without any it was created mid-year and is in force only
+    from `mes_inicio` (BISOM 205 and 509 start in April and are not in the Q1 reports).
+    """
     meta_anual, original = campos["meta_anual"], campos["meta_anual_original"]
     mes_inicio = campos["mes_inicio"]
-    if original is None and mes_inicio == 1:
+    if original is None and (mes_inicio == 1 or not historia_previa):
         return None
     return {
         "mes_desde": mes_inicio if mes_inicio > 1 else 1,
@@ -212,9 +218,11 @@ def _reprogramacion_deseada(campos: dict) -> dict | None:
 
 
 def _planear_metas(
-    deseado: Deseado, existente: Existente, plan: Plan, ops: Operaciones, autorizados: dict
-):
+    deseado: Deseado, existente: Existente, plan: Plan, ops: Operaciones, autorizados: dict,
+    *, avances_libro: dict | None = None,
+):  # fmt: skip
     planeador = _PlaneadorDeMetas(existente, plan, ops, autorizados)
+    planeador.avances_libro = avances_libro or {}
     planeador.orden_sin_cambio = _orden_conservado(deseado, existente)
     planeador.reprogramadas_en_web = _reprogramadas_en_web(existente)
     for llave, deseada in deseado.metas.items():
@@ -281,11 +289,25 @@ class _PlaneadorDeMetas:
         self.existente, self.plan, self.ops, self.autorizados = existente, plan, ops, autorizados
         self.orden_sin_cambio: set[tuple[str, str, str]] = set()
         self.reprogramadas_en_web: set[int] = set()
+        self.avances_libro: dict[tuple[str, str, str], set[int]] = {}
+
+    def _historia_previa(self, llave, deseada: MetaDeseada, meta) -> bool:
+        """Whether the meta has programado or avances before its mes_inicio."""
+        mes_inicio = deseada.campos["mes_inicio"]
+        if any(deseada.programado[: mes_inicio - 1]):
+            return True
+        if any(m < mes_inicio for m in self.avances_libro.get(llave, ())):
+            return True
+        return meta is not None and any(
+            (meta.pk, m) in self.existente.avances for m in range(1, mes_inicio)
+        )
 
     def planear(self, llave: tuple[str, str, str], deseada: MetaDeseada) -> None:
         objeto = f"Meta {'/'.join(llave)}"
         meta = self.existente.metas.get(llave)
-        reprogramacion = _reprogramacion_deseada(deseada.campos)
+        reprogramacion = _reprogramacion_deseada(
+            deseada.campos, historia_previa=self._historia_previa(llave, deseada, meta)
+        )
         if meta is None:
             self._nueva(llave, deseada, objeto, reprogramacion)
             return

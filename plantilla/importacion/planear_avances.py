@@ -35,6 +35,23 @@ class _FilaAvance:
         return (self.ramo, self.unidad, self.clave)
 
 
+def avances_por_meta(hoja: Hoja | None) -> dict[tuple[str, str, str], set[int]]:
+    """The months each meta has a row for in the avances sheet (raw read, errors ignored:
+    the sheet is validated later). Tells a re-issued meta from one created mid-year."""
+    meses: dict[tuple[str, str, str], set[int]] = {}
+    if hoja is None:
+        return meses
+    lector = _Lector(hoja, [])
+    for fila, valores in hoja.filas:
+        llave = tuple(
+            lector.texto(fila, valores, c) for c in ("ramo_clave", "unidad_clave", "clave")
+        )
+        mes = lector.entero(fila, valores, "mes", minimo=1, maximo=12)
+        if mes is not None and all(llave):
+            meses.setdefault(llave, set()).add(mes)
+    return meses
+
+
 def _leer_avances(
     hoja: Hoja,
     deseado: Deseado,

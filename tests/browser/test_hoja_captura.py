@@ -1,5 +1,6 @@
-"""A capturista's offline round trip in a real browser: download the quarter's capture sheet,
-fill it in Excel's place (openpyxl), upload it, read the preview and confirm."""
+"""A capturista's offline round trip in a real browser (issue 11): from the grid, download
+the months-as-columns sheet, fill it in Excel's place (openpyxl) with one cell the rules
+refuse, upload it and read, cell by cell, what was stored and what was refused and why."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import openpyxl
 import pytest
 
 from avances.models import Avance
+from avances.services import periodos_cambiar
 from plantilla.demo import CONTRASENA_DEMO, crear_usuarios_demo
+from plantilla.hoja_captura import HOJA
 from tests.browser.conftest import entrar
 
 pytestmark = pytest.mark.browser
@@ -22,76 +25,67 @@ def demo_web(transactional_db, poa_demo, settings, tmp_path):
     return poa_demo
 
 
-def test_capturista_downloads_fills_uploads_and_confirms_capture_sheet(pagina, demo_web, tmp_path):
+def _fila(hoja, clave: str) -> int:
+    return next(f for f in range(5, hoja.max_row + 1) if hoja.cell(row=f, column=1).value == clave)
+
+
+def test_offline_sheet_round_trip_with_one_refused_cell(pagina, demo_web, tmp_path):
+    periodos_cambiar(ejercicio=demo_web, meses=[5], abierto=False)  # Planeación closed May
     entrar(pagina, "capturista", CONTRASENA_DEMO)
-    pagina.goto(pagina.poa_base_url + "/importacion/")  # capturistas land on their page
-    assert pagina.locator("h1").inner_text() == "Hoja de captura (Excel)"
-    enlace = pagina.get_by_role("link", name="Descargar hoja de captura T3 de 54101")
+    unidad_id = Avance.objects.filter(meta__unidad__clave="54101").first().meta.unidad_id
+    pagina.goto(pagina.poa_base_url + f"/captura/{unidad_id}/2/")
     with pagina.expect_download() as descarga:
-        enlace.click()
+        pagina.get_by_role("link", name="Descargar hoja para trabajar sin conexión").click()
     archivo = tmp_path / descarga.value.suggested_filename
     descarga.value.save_as(archivo)
-    assert archivo.name == "captura_2022_54_54101_T3.xlsx"
+    assert archivo.name == "captura_2022_54_54101_T2.xlsx"
 
     libro = openpyxl.load_workbook(archivo)
-    hoja = libro["avances"]
-    encabezado = [c.value for c in hoja[1]]
-    col = {nombre: encabezado.index(nombre) for nombre in encabezado}
-    llenadas = 0
-    for fila in hoja.iter_rows(min_row=2):
-        clave, mes = fila[col["clave"]].value, fila[col["mes"]].value
-        if (clave, mes) == ("101", 8):
-            assert fila[col["programado"]].value == 0
-            fila[col["realizado"]].value = 12
-            fila[col["observaciones"]].value = "Se adelantó la entrega de becas"
-            llenadas += 1
-        if (clave, mes) == ("100", 9):
-            assert fila[col["realizado"]].value == 237  # current value pre-filled
-            fila[col["realizado"]].value = 240
-            llenadas += 1
-    assert llenadas == 2
+    hoja = libro[HOJA]
+    f100, f101 = _fila(hoja, "100"), _fila(hoja, "101")
+    assert hoja.cell(row=f100, column=8).value == 91  # Junio R as stored
+    hoja.cell(row=f100, column=8).value = 93
+    hoja.cell(row=f100, column=11).value = "Se sumaron dos visitas"
+    hoja.cell(row=f101, column=6).value = 4  # Mayo R: the month is closed
     libro.save(archivo)
 
+    pagina.goto(pagina.poa_base_url + "/importacion/captura/")
     pagina.set_input_files("#id_archivo", str(archivo))
     pagina.get_by_role("button", name="Revisar la hoja").click()
-    pagina.wait_for_url("**/importacion/previa/**")
-    assert "hoja de captura" in pagina.locator("p.sub").inner_text()
-    cambios = pagina.locator("#cambios").inner_text()
-    assert "Avance 54/54101/100 sep" in cambios and "237" in cambios and "240" in cambios
-    assert pagina.get_by_text("Se crearían (1)").is_visible()  # few items: shown open
-    assert "Avance 54/54101/101 ago" in pagina.locator("#creados").inner_text()
-    assert pagina.locator("#errores").count() == 0
-    # Nothing is written until the user confirms.
-    assert not Avance.objects.filter(meta__unidad__clave="54101", meta__clave="101", mes=8).exists()
+    pagina.wait_for_selector("#rechazadas")
+    assert pagina.locator("h1").inner_text() == f"Resultado: {archivo.name}"
+    assert "2 celdas guardadas, 1 rechazada" in pagina.locator("#resumen").inner_text()
+    rechazadas = pagina.locator("#rechazadas").inner_text()
+    assert f"{HOJA}!F{f101} (Mayo R)" in rechazadas
+    assert "el mes de mayo está cerrado por Planeación" in rechazadas
+    tomadas = pagina.locator("#tomadas").inner_text()
+    assert f"{HOJA}!H{f100} (Junio R)" in tomadas and "91" in tomadas and "93" in tomadas
+    assert f"{HOJA}!K{f100} (Junio observaciones)" in tomadas
 
-    pagina.get_by_role("button", name="Confirmar y guardar").click()
-    pagina.wait_for_url("**/importacion/captura/")
-    assert "Se cargó «captura_2022_54_54101_T3.xlsx»" in pagina.locator(".mensajes").inner_text()
-    nuevo = Avance.objects.get(meta__unidad__clave="54101", meta__clave="101", mes=8)
-    assert (nuevo.realizado, nuevo.observaciones) == (
-        Decimal(12),
-        "Se adelantó la entrega de becas",
-    )
-    assert nuevo.actualizado_por.username == "capturista"
-    cambiado = Avance.objects.get(meta__unidad__clave="54101", meta__clave="100", mes=9)
-    assert cambiado.realizado == Decimal(240) and cambiado.version == 2
+    # The grid, reloaded, shows the stored cells; the refused one was not written.
+    pagina.get_by_role("link", name="Ir a la rejilla de captura").click()
+    pagina.wait_for_url(f"**/captura/{unidad_id}/2/")
+    junio = Avance.objects.get(meta__unidad__clave="54101", meta__clave="100", mes=6)
+    assert (junio.realizado, junio.observaciones) == (Decimal(93), "Se sumaron dos visitas")
+    assert not Avance.objects.filter(meta__unidad__clave="54101", meta__clave="101", mes=5).exists()
+    pagina.screenshot(path=str(tmp_path / "rejilla.png"))
 
 
-def test_capture_sheet_with_another_unidad_is_refused_in_the_preview(pagina, demo_web, tmp_path):
+def test_old_one_row_per_month_sheet_still_goes_through_the_preview(pagina, demo_web, tmp_path):
     entrar(pagina, "capturista", CONTRASENA_DEMO)
+    unidad_id = Avance.objects.filter(meta__unidad__clave="54101").first().meta.unidad_id
     pagina.goto(pagina.poa_base_url + "/importacion/captura/")
-    with pagina.expect_download() as descarga:
-        pagina.get_by_role("link", name="Descargar hoja de captura T2 de 54102").click()
-    archivo = tmp_path / "hoja.xlsx"
-    descarga.value.save_as(archivo)
+    respuesta = pagina.request.get(
+        pagina.poa_base_url + f"/importacion/captura/{unidad_id}/2/descargar/?formato=filas"
+    )
+    archivo = tmp_path / "vieja.xlsx"
+    archivo.write_bytes(respuesta.body())
     libro = openpyxl.load_workbook(archivo)
     libro["avances"].append(["54", "54201", "542", "300", "", "", 6, "Junio", 0, 5, ""])
     libro.save(archivo)
     pagina.set_input_files("#id_archivo", str(archivo))
     pagina.get_by_role("button", name="Revisar la hoja").click()
+    pagina.wait_for_url("**/importacion/previa/**")
     errores = pagina.locator("#errores").inner_text()
-    assert (
-        "unidad_clave: la unidad 54201 del ramo 54 no está entre las unidades que usted captura"
-        in errores
-    )
+    assert "la unidad 54201 del ramo 54 no está entre las unidades que usted captura" in errores
     assert pagina.get_by_role("button", name="Confirmar y guardar").count() == 0
