@@ -1,10 +1,16 @@
-"""XLSX writer: one worksheet per sheet of the document model (openpyxl).
+"""XLSX writer: one worksheet per sheet of the document model, written with XlsxWriter.
 
-Numbers are numeric cells with number formats (percentages as fractions formatted 0% or
-0.00%), claves and every other text are text cells neutralized against formula injection
-(`plantilla.xlsx_seguro.texto_seguro`), the header block repeats the format's, panes are
-frozen below the table header, and the print setup is landscape letter, fit to width,
-with the table header as print title rows.
+The layout (cells, merges, widths that fit every number, heights that fit the wrapped
+text) is computed by `reportes.xlsx_plan`; this module serializes it. Numbers are numeric
+cells with number formats (percentages as fractions formatted 0% or 0.00%), dates are
+dates, claves and every other text are text cells, and a text that could become a formula
+(= + - @) is written as a string with the quote-prefix style (OWASP). Panes are frozen
+below the table header, and the print setup is landscape letter, fit to width, with the
+table header as print title rows and "Página X de Y" at the foot.
+
+XlsxWriter rather than openpyxl for writing: with the same plan it writes the 300-sheet
+consolidado about twice as fast (`bench/bench_reportes.py` prints both side by side).
+openpyxl stays the reader (the tests read every file back with it).
 """
 
 from __future__ import annotations
@@ -13,325 +19,150 @@ import gc
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
 
-from plantilla.xlsx_seguro import proteger_celda, texto_seguro
+from reportes import xlsx_medidas as medidas
 from reportes.verificable import MARCA_BORRADOR
+from reportes.xlsx_plan import COLORES_SEMAFORO, Estilo, PlanHoja, plan_de_hoja
 
 if TYPE_CHECKING:
-    from reportes.formatos.base import Celda, Documento, Hoja
+    from reportes.formatos.base import Documento
 
-_FINO = Side(style="thin", color="777777")
-BORDE = Border(left=_FINO, right=_FINO, top=_FINO, bottom=_FINO)
-NEGRITA = Font(bold=True)
-TITULO = Font(bold=True, size=12)
-SUBTITULO = Font(bold=True, size=11, color="7A1F3D")
-ENCABEZADO = PatternFill("solid", fgColor="ECE3E6")
-GRUPO = PatternFill("solid", fgColor="F6EEF1")
-CENTRO = Alignment(horizontal="center", vertical="center", wrap_text=True)
-AJUSTE = Alignment(vertical="top", wrap_text=True)
-DERECHA = Alignment(horizontal="right", vertical="top")
-COLORES_SEMAFORO = {
-    "verde": PatternFill("solid", fgColor="C9EBD3"),
-    "amarillo": PatternFill("solid", fgColor="FCE8A8"),
-    "rojo": PatternFill("solid", fgColor="F6C4C0"),
-    "np": PatternFill("solid", fgColor="E3D4EF"),
-    "sin_captura": PatternFill("solid", fgColor="FFFFFF"),
+__all__ = ["COLORES_SEMAFORO", "renderizar_xlsx", "sin_recoleccion_ciclica", "escribir_plan"]
+
+OPCIONES_LIBRO = {
+    "in_memory": True,
+    "strings_to_formulas": False,  # a text is text, whatever it starts with
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "default_format_properties": {"font_name": medidas.FUENTE, "font_size": medidas.TAMANO_BASE},
 }
-ROJO = Font(color="B3261E", italic=True)
-MARCA = Font(bold=True, size=12, color="B3261E")
 
 
-NOTA = Font(italic=True, size=8)
-A_LA_DERECHA = Alignment(horizontal="right")
-AJUSTE_ARRIBA = Alignment(wrap_text=True, vertical="top")
+class _Formatos:
+    """One XlsxWriter format per distinct `Estilo`, shared by every sheet of the workbook."""
+
+    def __init__(self, libro: xlsxwriter.Workbook):
+        self.libro = libro
+        self._cache: dict[Estilo, object] = {}
+        # By identity first: the layout shares a few Estilo objects among thousands of
+        # cells, and hashing a dataclass per cell was a tenth of the writing time.
+        self._por_id: dict[int, tuple[Estilo, object]] = {}
+
+    def de(self, estilo: Estilo):
+        visto = self._por_id.get(id(estilo))
+        if visto is not None and visto[0] is estilo:
+            return visto[1]
+        formato = self._nuevo(estilo)
+        self._por_id[id(estilo)] = (estilo, formato)
+        return formato
+
+    def _nuevo(self, estilo: Estilo):
+        formato = self._cache.get(estilo)
+        if formato is None:
+            propiedades = {
+                "font_name": medidas.FUENTE,
+                "font_size": estilo.tamano,
+                "align": estilo.horizontal,
+                "valign": estilo.vertical,
+            }
+            if estilo.negrita:
+                propiedades["bold"] = True
+            if estilo.cursiva:
+                propiedades["italic"] = True
+            if estilo.color:
+                propiedades["font_color"] = f"#{estilo.color}"
+            if estilo.relleno:
+                propiedades["pattern"] = 1
+                propiedades["bg_color"] = f"#{estilo.relleno}"
+            if estilo.ajuste:
+                propiedades["text_wrap"] = True
+            if estilo.borde:
+                propiedades["border"] = 1
+                propiedades["border_color"] = "#777777"
+            if estilo.formato:
+                propiedades["num_format"] = estilo.formato
+            if estilo.prefijo:
+                propiedades["quote_prefix"] = True
+            formato = self._cache[estilo] = self.libro.add_format(propiedades)
+        return formato
+
+    def fragmentos(self, estilo: Estilo, partes) -> list:
+        """A rich string's arguments: each fragment preceded by its font (bold or not).
+
+        A fragment without a format would take the workbook's default font, not the cell's.
+        """
+        fuentes = {
+            negrita: self.de(replace(estilo, negrita=negrita, ajuste=False, borde=False))
+            for negrita in (True, False)
+        }
+        argumentos: list = []
+        for texto, en_negrita in partes:
+            argumentos += [fuentes[en_negrita], texto]
+        return argumentos
 
 
-class _Estilos:
-    """Style arrays by kind of cell, prepared once per workbook and shared by its cells.
-
-    openpyxl hashes every style object on assignment (font, fill, border…), which would
-    dominate a 300-sheet workbook; a ready StyleArray is assigned instead. Write-only cells
-    are serialized and dropped, and nothing restyles them after, so sharing one array is safe.
-    """
-
-    def __init__(self):
-        self._cache: dict[tuple, StyleArray] = {}
-
-    def buscar(self, llave: tuple) -> StyleArray | None:
-        return self._cache.get(llave)
-
-    def de(self, ws, llave: tuple, preparar) -> StyleArray:
-        estilo = self._cache.get(llave)
-        if estilo is None:
-            muestra = WriteOnlyCell(ws)  # registers fonts, fills… in ws's workbook
-            preparar(muestra)
-            estilo = self._cache[llave] = muestra._style
-        return estilo
-
-
-def _preparar(*, font=None, fill=None, alignment=None, border=None, number_format=None):
-    def preparar(d):
-        if number_format is not None:
-            d.number_format = number_format
-        if alignment is not None:
-            d.alignment = alignment
-        if border is not None:
-            d.border = border
-        if fill is not None:
-            d.fill = fill
-        if font is not None:
-            d.font = font
-
-    return preparar
-
-
-class _Rejilla:
-    """One worksheet's cells by (row, column), built whole before being streamed.
-
-    A write-only sheet must be written top to bottom, with column widths, frozen panes and
-    row heights set before the first row; the header block puts cells out of order (the
-    format code and FECHA at the right of rows 1–2), so the sheet is laid out here first.
-    """
-
-    def __init__(self, ws, estilos: _Estilos):
-        self.ws = ws
-        self.estilos = estilos
-        self.filas: dict[int, dict[int, Cell]] = {}
-
-    def poner(self, fila: int, columna: int, valor, estilo: StyleArray | None = None) -> Cell:
-        celda = WriteOnlyCell(self.ws, valor)
-        if estilo is not None:
-            celda._style = estilo
-        proteger_celda(celda)
-        self.filas.setdefault(fila, {})[columna] = celda
-        return celda
-
-    def estilo(self, llave: tuple, **atributos) -> StyleArray:
-        return self.estilos.de(self.ws, llave, _preparar(**atributos))
-
-    def volcar(self) -> None:
-        ws = self.ws
-        # Every value handed to append() is a WriteOnlyCell built here; openpyxl's generic
-        # conversion would first try each one as a plain value (an exception per cell) and
-        # allocate a spare cell after every styled one: a fifth of the writing time.
-        ws._values_to_row = _celdas_en_fila
-        for r in range(1, max(self.filas, default=0) + 1):
-            celdas = self.filas.get(r)
-            if not celdas:
-                ws.append(())
-                continue
-            fila = [None] * max(celdas)
-            for c, celda in celdas.items():
-                fila[c - 1] = celda
-            ws.append(fila)
-
-
-def _celdas_en_fila(celdas: list[Cell | None], fila: int) -> Iterator[Cell]:
-    """Place the row's ready cells (None = empty column) for openpyxl's row writer."""
-    for columna, celda in enumerate(celdas, 1):
-        if celda is not None:
-            celda.column = columna
-            celda.row = fila
-            yield celda
-
-
-def _escribir(
-    rejilla: _Rejilla, fila: int, columna: int, celda: Celda, *, encabezado: bool, clase: str
-) -> None:
-    numerica = celda.valor is not None
-    if numerica:
-        valor = celda.valor
-        alineacion = DERECHA
-    else:
-        valor = texto_seguro(celda.texto) if celda.texto else None
-        if encabezado or "centro" in celda.clase:
-            alineacion = CENTRO
-        elif "num" in celda.clase:
-            alineacion = DERECHA
+def _celdas(ws, plan: PlanHoja, formatos: _Formatos) -> None:
+    # The hottest loop of the consolidado (one pass per cell): methods bound once, the
+    # format looked up by the Estilo's identity, the value's type tested by class.
+    de, por_id = formatos.de, formatos._por_id
+    escribir_texto, escribir_numero = ws.write_string, ws.write_number
+    escribir_vacia, combinar = ws.write_blank, ws.merge_range
+    for c in plan.celdas:
+        estilo = c.estilo
+        visto = por_id.get(id(estilo))
+        formato = visto[1] if visto is not None and visto[0] is estilo else de(estilo)
+        r, k, valor = c.fila - 1, c.columna - 1, c.valor
+        combinada = c.hasta_fila != c.fila or c.hasta_columna != c.columna
+        if combinada:
+            combinar(r, k, c.hasta_fila - 1, c.hasta_columna - 1, None, formato)
+        clase = valor.__class__
+        if clase is float or clase is int:
+            escribir_numero(r, k, valor, formato)
+        elif valor is None or valor == "":
+            if not combinada:
+                escribir_vacia(r, k, None, formato)
+        elif c.partes:
+            ws.write_rich_string(r, k, *formatos.fragmentos(estilo, c.partes), formato)
+        elif clase is str:
+            escribir_texto(r, k, valor, formato)
+        elif isinstance(valor, date):
+            ws.write_datetime(r, k, valor, formato)
         else:
-            alineacion = AJUSTE
-    sin_captura = "sin-captura" in celda.clase
-    formato = (celda.formato or "General") if numerica else "General"
-    llave = (formato, id(alineacion), encabezado, celda.semaforo, sin_captura, clase)
-    estilo = rejilla.estilos.buscar(llave)
-    if estilo is None:
-        fuente = relleno = None
-        if encabezado:
-            fuente, relleno = NEGRITA, ENCABEZADO
-        elif celda.semaforo in COLORES_SEMAFORO:
-            relleno = COLORES_SEMAFORO[celda.semaforo]
-        if sin_captura:
-            fuente = ROJO
-        if clase in ("grupo", "total"):  # a block title or totals row: bold, grupo shaded
-            fuente = NEGRITA
-            if clase == "grupo":
-                relleno = GRUPO
-        estilo = rejilla.estilo(
-            llave,
-            number_format=formato,
-            alignment=alineacion,
-            border=BORDE,
-            font=fuente,
-            fill=relleno,
-        )
-    rejilla.poner(fila, columna, valor, estilo)
-    if celda.colspan > 1 or celda.rowspan > 1:
-        borde = rejilla.estilo(("borde",), border=BORDE)
-        ultima_fila, ultima_columna = fila + celda.rowspan - 1, columna + celda.colspan - 1
-        for r in range(fila, ultima_fila + 1):
-            for c in range(columna, ultima_columna + 1):
-                if (r, c) != (fila, columna):
-                    rejilla.poner(r, c, None, borde)
-        rejilla.ws.merged_cells.add(
-            f"{get_column_letter(columna)}{fila}:{get_column_letter(ultima_columna)}{ultima_fila}"
-        )
+            escribir_numero(r, k, valor, formato)
 
 
-def _escribir_filas(
-    rejilla: _Rejilla, inicio: int, filas: list[list[Celda]], *, encabezado: bool, clases=()
-) -> int:
-    """Lay out rows honoring colspan/rowspan (cells covered by a rowspan above are skipped)."""
-    ocupadas: set[tuple[int, int]] = set()
-    for desplazamiento, celdas in enumerate(filas):
-        r = inicio + desplazamiento
-        clase = clases[desplazamiento] if clases else ""
-        c = 1
-        for celda in celdas:
-            while (r, c) in ocupadas:
-                c += 1
-            _escribir(rejilla, r, c, celda, encabezado=encabezado, clase=clase)
-            if celda.rowspan > 1:
-                for rr in range(r + 1, r + celda.rowspan):
-                    for cc in range(c, c + celda.colspan):
-                        ocupadas.add((rr, cc))
-            c += celda.colspan
-    return inicio + len(filas)
+def _pagina(ws, plan: PlanHoja) -> None:
+    """Widths, heights, panes and the print setup: landscape letter, fit to width."""
+    for i, ancho in enumerate(plan.anchos):
+        ws.set_column(i, i, ancho)
+    for fila, alto in plan.alturas.items():
+        ws.set_row(fila - 1, alto)
+    if plan.congelar:
+        ws.freeze_panes(plan.congelar - 1, 0)
+    if plan.saltos:
+        ws.set_h_pagebreaks([fila - 1 for fila in plan.saltos])
+    if plan.titulos_impresion:
+        ws.repeat_rows(plan.titulos_impresion[0] - 1, plan.titulos_impresion[1] - 1)
+    ws.set_landscape()
+    ws.set_paper(5 if plan.papel == "oficio" else 1)  # legal or letter
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    pie = plan.pie_izquierdo.replace("&", "&&")[:120]
+    ws.set_footer(f"&L{pie}&RPágina &P de &N")
+    if plan.borrador:  # the printed page header of every page of an unsigned sheet
+        ws.set_header(f'&C&"{medidas.FUENTE},Bold"&14&KB3261E{MARCA_BORRADOR}')
 
 
-def _encabezado(rejilla: _Rejilla, hoja: Hoja, ayuntamiento: str, columnas: int) -> int:
-    """Ayuntamiento, titles, code and FECHA, then the header block; returns the next row."""
-    ws, poner = rejilla.ws, rejilla.poner
-    titulo = rejilla.estilo(("titulo",), font=TITULO)
-    subtitulo = rejilla.estilo(("subtitulo",), font=SUBTITULO)
-    negrita = rejilla.estilo(("negrita",), font=NEGRITA)
-    poner(1, 1, texto_seguro(ayuntamiento), titulo)
-    fila = 2
-    for linea in [*hoja.encabezado_institucional, *hoja.titulo]:
-        poner(fila, 1, texto_seguro(linea), subtitulo)
-        fila += 1
-    if hoja.codigo:
-        poner(1, columnas, texto_seguro(hoja.codigo),
-              rejilla.estilo(("codigo",), font=TITULO, alignment=A_LA_DERECHA))  # fmt: skip
-    poner(2, columnas, texto_seguro(f"FECHA: {hoja.fecha}"),
-          rejilla.estilo(("derecha",), alignment=A_LA_DERECHA))  # fmt: skip
-    if not hoja.firmada:  # the quarter is not authorized: say so under the code and FECHA
-        poner(3, columnas, MARCA_BORRADOR,
-              rejilla.estilo(("borrador",), font=MARCA, alignment=A_LA_DERECHA))  # fmt: skip
-    for etiqueta, valor in hoja.datos:
-        poner(fila, 1, texto_seguro(f"{etiqueta}:"), negrita)
-        if "\n" in (valor or ""):
-            poner(
-                fila, 2, texto_seguro(valor), rejilla.estilo(("ajuste",), alignment=AJUSTE_ARRIBA)
-            )
-            ws.row_dimensions[fila].height = 12.5 * (valor.count("\n") + 1)
-        else:
-            poner(fila, 2, texto_seguro(valor))
-        fila += 1
-    return fila + 1
-
-
-def _tablas(rejilla: _Rejilla, hoja: Hoja, fila: int) -> int:
-    """Every table, a blank row after each; the first one's header is frozen and printed."""
-    ws = rejilla.ws
-    primera_tabla = True
-    for tabla in hoja.tablas:
-        inicio_encabezado = fila
-        fila = _escribir_filas(rejilla, fila, tabla.encabezado, encabezado=True)
-        if primera_tabla:
-            ws.freeze_panes = f"A{fila}"
-            ws.print_title_rows = f"{inicio_encabezado}:{fila - 1}"
-            primera_tabla = False
-        fila = _escribir_filas(
-            rejilla,
-            fila,
-            [f.celdas for f in tabla.filas],
-            encabezado=False,
-            clases=[f.clase for f in tabla.filas],
-        )
-        fila += 1
-    return fila
-
-
-def _notas_y_firmas(rejilla: _Rejilla, hoja: Hoja, fila: int, columnas: int) -> None:
-    """The legend lines, the signature boxes side by side and the verification code."""
-    poner = rejilla.poner
-    nota = rejilla.estilo(("nota",), font=NOTA)
-    negrita = rejilla.estilo(("negrita",), font=NEGRITA)
-    for texto_nota in hoja.notas:
-        poner(fila, 1, texto_seguro(texto_nota), nota)
-        fila += 1
-    if hoja.firmantes:
-        fila += 2
-        paso = max(1, columnas // len(hoja.firmantes))
-        for i, firmante in enumerate(hoja.firmantes):
-            columna = 1 + i * paso
-            lineas = [
-                firmante.rol,
-                "_______________________________",
-                firmante.nombre,
-                firmante.titulo,
-                firmante.cargo if firmante.cargo != firmante.titulo else "",
-                f"Firmado el {firmante.fecha:%d/%m/%Y %H:%M}" if firmante.fecha else "",
-            ]
-            for desplazamiento, linea in enumerate(lineas):
-                if linea:
-                    poner(fila + desplazamiento, columna, texto_seguro(linea),
-                          negrita if desplazamiento in (0, 2) else None)  # fmt: skip
-    if hoja.verificacion:
-        poner(fila + 7, 1, texto_seguro(f"Código de verificación: {hoja.verificacion}"))
-
-
-def _preparar_pagina(ws: Worksheet, hoja: Hoja) -> None:
-    """Column widths and the print setup: landscape letter, fit to width, page footer."""
-    anchos = max(hoja.tablas, key=lambda t: t.columnas).anchos
-    for i, ancho in enumerate(anchos, 1):
-        ws.column_dimensions[get_column_letter(i)].width = max(4.0, ancho * 1.25)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_LETTER
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.right.text = "Página &P de &N"
-    ws.oddFooter.left.text = hoja.pie.replace("&", "&&")
-    if not hoja.firmada:  # the printed page header of every page of an unsigned sheet
-        ws.oddHeader.center.text = MARCA_BORRADOR
-        ws.oddHeader.center.font = "Liberation Sans,Bold"
-        ws.oddHeader.center.size = 14
-        ws.oddHeader.center.color = "B3261E"
-
-
-def _hoja(libro: Workbook, hoja: Hoja, ayuntamiento: str, estilos: _Estilos) -> None:
-    ws = libro.create_sheet(hoja.nombre)
-    rejilla = _Rejilla(ws, estilos)
-    columnas = max(t.columnas for t in hoja.tablas)
-    fila = _encabezado(rejilla, hoja, ayuntamiento, columnas)
-    fila = _tablas(rejilla, hoja, fila)
-    _notas_y_firmas(rejilla, hoja, fila, columnas)
-    # A write-only sheet writes its properties (fitToPage), widths, panes and row heights
-    # with the first row: every sheet-level setting goes before volcar().
-    _preparar_pagina(ws, hoja)
-    rejilla.volcar()
-    ws.close()  # streams the sheet to its temporary file now; memory stays flat
+def escribir_plan(libro: xlsxwriter.Workbook, plan: PlanHoja, formatos: _Formatos) -> None:
+    ws = libro.add_worksheet(plan.nombre)
+    _pagina(ws, plan)
+    _celdas(ws, plan, formatos)
 
 
 @contextmanager
@@ -353,12 +184,12 @@ def sin_recoleccion_ciclica() -> Iterator[None]:
 
 
 def renderizar_xlsx(documento: Documento, *, ayuntamiento: str) -> bytes:
-    libro = Workbook(write_only=True)
-    estilos = _Estilos()
-    for hoja in documento.hojas:
-        _hoja(libro, hoja, ayuntamiento, estilos)
-    libro.properties.title = documento.titulo
-    libro.properties.creator = ayuntamiento[:250]
     salida = io.BytesIO()
-    libro.save(salida)
+    libro = xlsxwriter.Workbook(salida, OPCIONES_LIBRO)
+    formatos = _Formatos(libro)
+    for hoja in documento.hojas:
+        # Each sheet's plan is dropped once written: only XlsxWriter's cells stay.
+        escribir_plan(libro, plan_de_hoja(hoja, ayuntamiento), formatos)
+    libro.set_properties({"title": documento.titulo, "author": ayuntamiento[:250]})
+    libro.close()
     return salida.getvalue()

@@ -9,6 +9,7 @@ number and its number format. No figure is computed here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from programas import formulas
@@ -17,7 +18,7 @@ from reportes.datos import Firmante
 from reportes.verificable import url_verificacion
 
 
-@dataclass
+@dataclass(slots=True)
 class Celda:
     texto: str = ""
     valor: Decimal | None = None  # number written to the XLSX (None → the text)
@@ -27,9 +28,10 @@ class Celda:
     rowspan: int = 1
     semaforo: str = ""  # verde / amarillo / rojo / np / sin_captura: a coloured mark
     nota: str = ""  # a small second line in the PDF only (e.g. the original meta anual)
+    fecha: date | None = None  # a date written as a date to the XLSX (with `formato`)
 
 
-@dataclass
+@dataclass(slots=True)
 class Fila:
     celdas: list[Celda]
     clase: str = ""  # "grupo" (a block title row), "total"
@@ -69,6 +71,7 @@ class Hoja:
     encabezado_institucional: list[str] = field(default_factory=list)  # e.g. TESORERÍA
     verificacion: str = ""  # verification code of the authorized quarter
     firmada: bool = False  # the sheet's quarter is AUTORIZADO; otherwise it prints BORRADOR
+    papel: str = "carta"  # "carta" (letter) or "oficio" (legal), both landscape
 
     @property
     def url_verificacion(self) -> str:
@@ -129,6 +132,16 @@ def variacion(valor: Decimal | None) -> Celda:
     formato = "#,##0;(#,##0)" if _es_entero(valor) else "#,##0.00;(#,##0.00)"
     clase = "num negativo" if valor < 0 else "num"
     return Celda(formatear_variacion(valor, None), valor=valor, formato=formato, clase=clase)
+
+
+def entero(n: int, clase: str = "num centro") -> Celda:
+    """A whole number (a row's N°): a number in the XLSX, plain digits in the PDF."""
+    return Celda(str(n), valor=Decimal(n), formato="0", clase=clase)
+
+
+def fecha(dia: date, clase: str = "centro") -> Celda:
+    """A date: dd/mm/aaaa in the PDF, a real date formatted dd/mm/yyyy in the XLSX."""
+    return Celda(f"{dia:%d/%m/%Y}", fecha=dia, formato="dd/mm/yyyy", clase=clase)
 
 
 def sin_captura() -> Celda:

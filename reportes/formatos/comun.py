@@ -55,20 +55,23 @@ def nombres_hoja(secciones: list[Seccion], *, por_programa: bool) -> list[str]:
 
 
 def datos_encabezado(s: Seccion, *, lineas: bool = True) -> list[tuple[str, str]]:
+    """The header block; a classification the POA does not record is left out, not blank."""
     datos = [
         ("RAMO", f"{s.ramo_clave} {s.ramo_nombre}"),
         ("PROGRAMA", f"{s.programa_clave} {s.programa_nombre}"),
         ("UNIDAD EJECUTORA", f"{s.unidad_clave} {s.unidad_nombre}"),
+    ]
+    opcionales = [
         ("FINALIDAD", s.finalidad),
         ("FUNCIÓN", s.funcion),
         ("SUBFUNCIÓN", s.subfuncion),
         ("EJE DE GOBIERNO", s.eje),
     ]
     if lineas:
-        datos.append(
+        opcionales.append(
             ("LÍNEAS DE ACCIÓN", "\n".join(f"{x.codigo} {x.nombre}".strip() for x in s.lineas))
         )
-    return datos
+    return datos + [(etiqueta, valor) for etiqueta, valor in opcionales if (valor or "").strip()]
 
 
 def fuera_de_vigencia(fila: FilaMeta, trimestre: int) -> bool:

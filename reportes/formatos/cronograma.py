@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import calendar
+from datetime import date
 from decimal import Decimal
 
 from programas import formulas
 from programas.models import ABREVIATURAS_MES
 from reportes.datos import NOMBRES_PERIODO, DatosReporte, FilaMeta, Seccion
-from reportes.formatos.base import Celda, Documento, Fila, Hoja, Tabla, numero, porcentaje, texto
+from reportes.formatos.base import (
+    Celda,
+    Documento,
+    Fila,
+    Hoja,
+    Tabla,
+    entero,
+    fecha,
+    numero,
+    porcentaje,
+    texto,
+)
 from reportes.formatos.comun import descripcion_meta, nombres_hoja, pie_seccion, th
 
 PERIODICIDADES = {
@@ -17,8 +29,8 @@ PERIODICIDADES = {
 ANCHOS = [4, 26, 11, 8, 6, 6, 5.5, 6, 5.5] + [2.6] * 12 + [7, 7, 8.5]
 
 
-def _ultimo_dia(anio: int, mes: int) -> str:
-    return f"{calendar.monthrange(anio, mes)[1]:02d}/{mes:02d}/{anio}"
+def _ultimo_dia(anio: int, mes: int) -> date:
+    return date(anio, mes, calendar.monthrange(anio, mes)[1])
 
 
 def _periodicidad(meses: list[int]) -> str:
@@ -72,7 +84,7 @@ def _fila(datos: DatosReporte, s: Seccion, n: int, fila: FilaMeta, programada: D
     meses = [m.mes for m in c.meses if m.programado > 0 and m.mes >= c.vigencia.mes_inicio]
     return Fila(
         [
-            texto(str(n), "centro"),
+            entero(n),
             texto(descripcion_meta(fila), "descripcion"),
             texto(s.firmantes[0].nombre or s.unidad_nombre),
             texto(fila.unidad_medida, "centro"),
@@ -85,8 +97,8 @@ def _fila(datos: DatosReporte, s: Seccion, n: int, fila: FilaMeta, programada: D
                 texto("X", "centro marca") if k in meses else texto("", "centro")
                 for k in range(1, 13)
             ],
-            texto(f"01/{meses[0]:02d}/{datos.anio}" if meses else "", "centro"),
-            texto(_ultimo_dia(datos.anio, meses[-1]) if meses else "", "centro"),
+            fecha(date(datos.anio, meses[0], 1)) if meses else texto("", "centro"),
+            fecha(_ultimo_dia(datos.anio, meses[-1])) if meses else texto("", "centro"),
             texto(_periodicidad(meses), "centro"),
         ]
     )

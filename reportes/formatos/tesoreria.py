@@ -102,7 +102,9 @@ def _filas_avance(s: Seccion, trimestre: int) -> list[Fila]:
     filas = []
     for grupo, miembros in _por_grupo(metas).items():
         if grupo:
-            filas.append(Fila([texto(f"ACTIVIDAD: {grupo}", colspan=len(ANCHOS_AVANCE))], "grupo"))
+            # A grupo named "ACTIVIDAD 1 - …" already says what it is.
+            titulo = grupo if grupo.upper().startswith("ACTIVIDAD") else f"ACTIVIDAD: {grupo}"
+            filas.append(Fila([texto(titulo, colspan=len(ANCHOS_AVANCE))], "grupo"))
         filas += [_fila_avance(fila, trimestre) for fila in miembros]
     return filas
 

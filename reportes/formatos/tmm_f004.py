@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from programas import formulas
+from reportes import xlsx_medidas as medidas
 from reportes.datos import DatosReporte, FilaMeta, Seccion
 from reportes.formatos.base import (
     Celda,
@@ -97,15 +98,34 @@ def _fila(fila: FilaMeta, trimestre: int, *, mensual: bool) -> Fila:
     return Fila(celdas)
 
 
+# The monthly variant prints on legal (oficio) paper, landscape: 24 P/A columns need it.
+ANCHO_OFICIO_PT = 14 * 72 - 51  # legal landscape (14 in) less its 9 mm side margins
+TAMANO_MES_PT = 5.6  # its P/A figures: Liberation Sans Narrow (0.82 of Arial's widths)
+RELLENO_MES_PT = 3.0  # the cell's padding and borders
+
+
+def _ancho_meses(filas: list[Fila], otras: float) -> float:
+    """Relative width of each P/A column so the section's widest figure fits in it.
+
+    With `otras` the sum of the other columns' widths, a P/A column of width p prints
+    p / (otras + 24 p) of the page: solved for the widest figure, never below 3.2.
+    """
+    textos = {c.texto for f in filas for c in f.celdas[4:28] if c.valor is not None}
+    necesario = RELLENO_MES_PT + max(
+        (medidas.ancho_px(t, TAMANO_MES_PT) * 0.82 * 0.75 for t in textos), default=0.0
+    )
+    libre = ANCHO_OFICIO_PT - 24 * necesario
+    return max(3.2, necesario * otras / libre) if libre > 0 else 3.2 * 3
+
+
 def _tabla(s: Seccion, trimestre: int, *, mensual: bool) -> Tabla:
     periodos = MESES_MAYUS if mensual else list(TRIMESTRES)
-    ancho_p = 2.6 if mensual else 5.0
-    anchos = (
-        [7, 30 if mensual else 34, 7, 6.5]
-        + [ancho_p] * (2 * len(periodos))
-        + [6.5, 7.5, 23 if mensual else 29]
-    )
     filas = [_fila(fila, trimestre, mensual=mensual) for fila in s.filas]
+    izquierda, derecha = (
+        ([7, 24, 7, 6.5], [6.5, 7.5, 16]) if mensual else ([7, 34, 7, 6.5], [6.5, 7.5, 29])
+    )
+    ancho_p = _ancho_meses(filas, sum(izquierda) + sum(derecha)) if mensual else 5.0
+    anchos = izquierda + [ancho_p] * (2 * len(periodos)) + derecha
     return Tabla(anchos, _encabezado(periodos), filas, clase="mensual" if mensual else "")
 
 
@@ -130,6 +150,7 @@ def _hoja(datos: DatosReporte, s: Seccion, nombre: str, *, mensual: bool) -> Hoj
             leyenda_semaforo(datos.umbrales, "AVANCE ABSOLUTO"),
         ],
         pie=pie_seccion(CODIGO, s, datos.periodo),
+        papel="oficio" if mensual else "carta",
     )
 
 
