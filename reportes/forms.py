@@ -19,3 +19,11 @@ class FiltroReporteForm(forms.Form):
     ramo = forms.IntegerField(label="Ramo", required=False, min_value=1)
     programa = forms.IntegerField(label="Programa", required=False, min_value=1)
     unidad = forms.IntegerField(label="Unidad", required=False, min_value=1)
+
+    def clean(self):
+        datos = super().clean()
+        exportador = EXPORTADORES.get(datos.get("reporte"))
+        if exportador is not None and datos.get("tipo") not in exportador.formatos:
+            tipos = " o ".join(t.upper() for t in exportador.formatos)
+            self.add_error("tipo", f"«{exportador.nombre}» solo se genera en {tipos}.")
+        return datos

@@ -170,3 +170,59 @@ def tendencia_mensual(
         "La tabla de abajo tiene las cifras."
     )
     return _svg(ancho, alto + 10, titulo, descripcion, cuerpo)
+
+
+def semaforo_por_nivel(
+    niveles: Sequence[tuple[str, dict[str, int]]],
+    *,
+    titulo: str,
+    etiquetas: dict[str, str] | None = None,
+) -> SafeString:
+    """One stacked bar per level (e.g. the MIR's Fin … Actividad): the share of each mark.
+
+    Each bar is the level's own 100 %; the count of each part is in its tooltip, at the
+    bar's end and in the description, and the page prints the same counts as a table.
+    """
+    fila, margen, ancho_barra = 30, 110, 440
+    nombres = {**ETIQUETAS_SEMAFORO, **(etiquetas or {})}
+    alto = fila * max(len(niveles), 1) + 30
+    cuerpo, partes_desc = [], []
+    for i, (etiqueta, conteo) in enumerate(niveles):
+        y, total = i * fila, sum(conteo.values())
+        cuerpo.append(f'<text x="0" y="{y + 17}" font-size="12">{escape(etiqueta)}</text>')
+        if not total:
+            cuerpo.append(
+                f'<text x="{margen}" y="{y + 17}" font-size="12" fill="#5b6573">'
+                "sin indicadores</text>"
+            )
+            partes_desc.append(f"{etiqueta}: sin indicadores")
+            continue
+        x = float(margen)
+        textos = []
+        for marca, n in conteo.items():
+            if not n:
+                continue
+            largo = ancho_barra * n / total
+            nombre = escape(nombres.get(marca, marca))
+            cuerpo.append(
+                f'<rect x="{x:.1f}" y="{y + 4}" width="{largo:.1f}" height="18" '
+                f'fill="{COLORES.get(marca, "#999")}"><title>{escape(etiqueta)}, {nombre}: '
+                f"{n}</title></rect>"
+            )
+            x += largo
+            textos.append(f"{nombres.get(marca, marca)} {n}")
+        cuerpo.append(
+            f'<text x="{margen + ancho_barra + 6}" y="{y + 17}" font-size="12">{total}</text>'
+        )
+        partes_desc.append(f"{etiqueta}: " + ", ".join(textos))
+    x = 0
+    usadas = [m for m in COLORES if any(c.get(m) for _, c in niveles)]
+    for marca in usadas:
+        etiqueta = escape(nombres.get(marca, marca))
+        cuerpo.append(
+            f'<rect x="{x}" y="{alto - 16}" width="12" height="12" fill="{COLORES[marca]}"/>'
+            f'<text x="{x + 16}" y="{alto - 6}" font-size="12">{etiqueta}</text>'
+        )
+        x += 16 + 8 * len(etiqueta) + 14
+    descripcion = "; ".join(partes_desc) or "Sin indicadores"
+    return _svg(margen + ancho_barra + 40, alto, titulo, descripcion, cuerpo)

@@ -163,6 +163,14 @@ def _nodos(datos: DatosReporte, nivel: str, hasta: int) -> tuple[list[Nodo], Nod
     return [_cerrar(h, datos.umbrales) for h in hijos.values()], _cerrar(total, datos.umbrales)
 
 
+def nodos(datos: DatosReporte, nivel: str) -> tuple[list[Nodo], Nodo]:
+    """Achieved vs expected to date of each child of `nivel` (ramos of the municipio,
+    programas of a ramo, unidades of a programa) and of the total, ordered by clave; the
+    same figures the tablero shows."""
+    hijos, total = _nodos(datos, nivel, _hasta(datos.trimestre, datos.mes_corte))
+    return sorted(hijos, key=lambda n: n.clave), total
+
+
 def _estados(datos: DatosReporte, hasta: int) -> list[EstadoUnidad]:
     pares = {(s.programa_id, s.unidad_id) for s in datos.secciones}
     estados = {
@@ -269,12 +277,20 @@ def _tendencia(datos: DatosReporte, meta_id: int | None) -> tuple[list, list]:
 
 
 def tablero_datos(
-    datos: DatosReporte, *, nivel: str, meta_id: int | None = None, limite_metas: int = 15
+    datos: DatosReporte,
+    *,
+    nivel: str,
+    meta_id: int | None = None,
+    limite_metas: int = 15,
+    ejercicio: Ejercicio | None = None,
 ) -> Tablero:
-    """The tablero of one selection (`datos` from `reporte_datos`) at a drill-down level."""
+    """The tablero of one selection (`datos` from `reporte_datos`) at a drill-down level.
+
+    `ejercicio` (the model of `datos.anio`, when the caller has it) spares a query."""
     hasta = _hasta(datos.trimestre, datos.mes_corte)
     hijos, total = _nodos(datos, nivel, hasta)
-    ejercicio = Ejercicio.objects.only("id", "anio").get(anio=datos.anio)
+    if ejercicio is None or ejercicio.anio != datos.anio:
+        ejercicio = Ejercicio.objects.only("id", "anio").get(anio=datos.anio)
     fecha, _ = fechas_limite(ejercicio)[datos.trimestre]
     programado, realizado = _tendencia(datos, meta_id)
     metas, sin_listar = _metas(

@@ -17,8 +17,8 @@ from programas.scope import (
 )
 from programas.selectors import ejercicio_elegido
 from reportes import graficas
-from reportes.selectors import AlcanceVacio, reporte_datos
-from reportes.tablero import tablero_datos
+from reportes.tablero_cache import tablero_en_cache
+from reportes.tablero_indicadores import contexto_indicadores
 
 TITULOS_NIVEL = {"municipio": "Ramos", "ramo": "Programas", "programa": "Unidades"}
 
@@ -99,22 +99,20 @@ def tablero(request):
     trimestre = _trimestre(request, ejercicio.anio)
     sel = _seleccion(request, ejercicio)
     nivel = _nivel(sel)
-    try:
-        datos = reporte_datos(
-            anio=ejercicio.anio,
-            trimestre=trimestre,
-            ramo_id=sel["ramo"].pk if sel["ramo"] else None,
-            programa_id=sel["programa"].pk if sel["programa"] else None,
-            unidad_id=sel["unidad"].pk if sel["unidad"] else None,
-            filtro_alcance=None if alcance.planeacion else alcance.q_metas(),
-        )
-    except AlcanceVacio:
-        datos = None
+    # Cached until the data, the scope or the day change (reportes.tablero_cache).
+    tablero_ = tablero_en_cache(
+        alcance=alcance,
+        anio=ejercicio.anio,
+        trimestre=trimestre,
+        nivel=nivel,
+        ramo_id=sel["ramo"].pk if sel["ramo"] else None,
+        programa_id=sel["programa"].pk if sel["programa"] else None,
+        unidad_id=sel["unidad"].pk if sel["unidad"] else None,
+        meta_id=sel["meta"].pk if sel["meta"] else None,
+        ejercicio=ejercicio,
+    )
     contexto = {"ejercicio": ejercicio, "trimestre": trimestre, "sel": sel, "nivel": nivel}
-    if datos is not None:
-        tablero_ = tablero_datos(
-            datos, nivel=nivel, meta_id=sel["meta"].pk if sel["meta"] else None
-        )
+    if tablero_ is not None:
         contexto |= {
             "t": tablero_,
             "graficas": _graficas(tablero_, nivel, sel["meta"]),
@@ -123,4 +121,7 @@ def tablero(request):
                 nivel
             ),
         }
+    contexto |= contexto_indicadores(
+        alcance=alcance, ejercicio=ejercicio, trimestre=trimestre, sel=sel
+    )
     return render(request, "reportes/tablero.html", contexto)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from programas.models import Meta, Ramo, UnidadEjecutora
@@ -54,7 +56,8 @@ def test_tmm_f004_q1_bisom_54101_reproduces_the_seed(poa_demo):
     assert ws.cell(row=r, column=4).data_type == "n"
     # Print setup and frozen header.
     assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    # fitToWidth 1 is the OOXML default, which XlsxWriter leaves out (read back as None).
+    assert ws.page_setup.fitToWidth in (1, None) and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.freeze_panes == f"A{fila_con(ws, 'P', columna=5) + 1}"
     assert ws.print_title_rows
 
@@ -115,7 +118,7 @@ def test_tmm_f004_has_the_official_columns_and_marks_the_semaforo(poa_demo):
     # Meta 100: P 126, A 128 → 101.6 % → verde, on the avance absoluto cell (column 13).
     r = fila_con(ws, "100.- Proporcionar", columna=2)
     assert ws.cell(row=r, column=13).value == 128
-    verde = COLORES_SEMAFORO["verde"].fgColor.rgb
+    verde = COLORES_SEMAFORO["verde"]
     assert ws.cell(row=r, column=13).fill.fgColor.rgb.endswith(verde[-6:])
     assert ws.cell(row=r, column=14).fill.fgColor.rgb in (None, "00000000")
     leyenda = fila_con(ws, "Semáforo (color en AVANCE ABSOLUTO)")
@@ -231,7 +234,9 @@ def test_cronograma_marks_months_and_efficiency(poa_demo):
     meses = fila[9:21]
     assert [i + 1 for i, v in enumerate(meses) if v == "X"] == [6, 9, 12]
     assert fila[5] == 91 and fila[7] == 91 and float(fila[8]) == pytest.approx(1)
-    assert fila[21:24] == ["01/06/2022", "31/12/2022", "TRIMESTRAL"]
+    assert fila[0] == 1  # N° is a number and the dates are dates (issue 13)
+    assert fila[21:24] == [datetime(2022, 6, 1), datetime(2022, 12, 31), "TRIMESTRAL"]
+    assert ws.cell(row=fila_con(ws, "100.- Proporcionar", columna=2), column=22).is_date
     total = _valores(ws, fila_con(ws, "ÍNDICE DE EFICIENCIA"))
     assert total[5] == 162 and total[7] == 162
     texto = texto_pdf(_render("cronograma", "pdf", 2, unidad_id=unidades[("54", "54101")])[2])
@@ -240,8 +245,8 @@ def test_cronograma_marks_months_and_efficiency(poa_demo):
 
 def test_every_format_downloads_for_a_whole_ramo(poa_demo):
     ramos, _ = _ids(poa_demo)
-    for reporte in EXPORTADORES:
-        for tipo in ("pdf", "xlsx"):
+    for reporte, exportador in EXPORTADORES.items():
+        for tipo in exportador.formatos:
             nombre, _, contenido = _render(reporte, tipo, 2, ramo_id=ramos["54"])
             assert nombre.endswith(f".{tipo}")
             assert contenido[:4] in (b"%PDF", b"PK\x03\x04")

@@ -33,7 +33,7 @@ def test_municipio_level_shows_every_ramo_with_charts_and_their_text_alternative
     client, poa_demo, planeacion
 ):
     html = abrir(client, planeacion, ejercicio=poa_demo.pk, trimestre=2)
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 4  # 3 + the indicators'
     assert "<title>Distribución del semáforo de las metas</title>" in html
     assert "<desc>" in html and 'role="img"' in html
     for ramo in Ramo.objects.filter(ejercicio=poa_demo):

@@ -20,10 +20,22 @@ from django.conf import settings
 from django.db.models import Q
 
 from reportes.datos import DatosReporte
-from reportes.formatos import cronograma, identificacion, poa_trimestral, tesoreria, tmm_f004
+from reportes.formatos import (
+    avance_indicadores,
+    cronograma,
+    ficha_indicador,
+    identificacion,
+    indicadores_resultados,
+    mir,
+    poa_trimestral,
+    tesoreria,
+    tmm_f004,
+)
 from reportes.formatos.base import Documento
+from reportes.formatos.informe_trimestral import INFORME_TRIMESTRAL
 from reportes.pdf import renderizar_pdf  # imports WeasyPrint once per process
 from reportes.selectors import reporte_datos
+from reportes.selectors_indicadores import datos_indicadores
 from reportes.xlsx import renderizar_xlsx, sin_recoleccion_ciclica
 
 logger = logging.getLogger("poa.reportes")
@@ -33,7 +45,7 @@ FORMATOS_ARCHIVO = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 # Bump when a template or builder changes the look of a format: old cached PDFs are ignored.
-VERSION_PLANTILLAS = "4"  # 4: QR code and URL of /verificar/ on signed sheets
+VERSION_PLANTILLAS = "5"  # 5: oficio mensual, hyphenation, signatures kept with the rows
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,27 @@ class Exportador:
             if progreso:
                 progreso(1, 1)
         return nombre, FORMATOS_ARCHIVO[params.formato], contenido
+
+
+@dataclass(frozen=True)
+class ExportadorIndicadores(Exportador):
+    """A MIR format: its data are the scope's indicators (`reportes.selectors_indicadores`)."""
+
+    con_mir: bool = False  # also programas whose MIR has no indicator in scope
+    cacheable: bool = True  # False: planning texts outside the signed snapshot
+
+    def datos(self, params: Parametros):
+        datos = datos_indicadores(
+            anio=params.anio,
+            trimestre=params.trimestre,
+            ramo_id=params.ramo_id,
+            programa_id=params.programa_id,
+            unidad_id=params.unidad_id,
+            filtro_alcance=params.filtro_alcance,
+            con_mir=self.con_mir,
+        )
+        datos.cacheable = self.cacheable
+        return datos
 
 
 def _sufijo(datos: DatosReporte) -> str:
@@ -182,5 +215,38 @@ EXPORTADORES: dict[str, Exportador] = {
             "Por actividad: meses programados (X), fechas, periodicidad e índice de eficiencia.",
             cronograma.construir_cronograma,
         ),
+        ExportadorIndicadores(
+            "mir",
+            "Matriz de Indicadores para Resultados (MIR)",
+            "Por programa: niveles y resumen narrativo, indicadores con método de cálculo, "
+            "frecuencia, dimensión y tipo, medios de verificación y supuestos.",
+            mir.construir_mir,
+            con_mir=True,
+            cacheable=False,
+        ),
+        ExportadorIndicadores(
+            "ficha-indicador",
+            "Ficha técnica del indicador",
+            "Una página por indicador: todos sus datos, línea base, meta, variables, rangos "
+            "del semáforo y la tabla por periodo.",
+            ficha_indicador.construir_ficha_indicador,
+            cacheable=False,
+        ),
+        ExportadorIndicadores(
+            "avance-indicadores",
+            "Avance de indicadores (PbRM-08b)",
+            "Por indicador: variables del periodo y acumuladas, resultado y meta, cumplimiento, "
+            "semáforo y justificación.",
+            avance_indicadores.construir_avance_indicadores,
+        ),
+        ExportadorIndicadores(
+            "indicadores-resultados",
+            "Indicadores de resultados (transparencia, fr. VI)",
+            "Las 20 columnas de la fracción VI del artículo 70 de la Ley General de "
+            "Transparencia, un renglón por indicador.",
+            indicadores_resultados.construir_indicadores_resultados,
+        ),
     )
 }
+# PDF only, its own layout (charts and prose): same interface as an Exportador.
+EXPORTADORES[INFORME_TRIMESTRAL.identificador] = INFORME_TRIMESTRAL  # type: ignore[assignment]

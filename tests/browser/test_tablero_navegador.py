@@ -20,8 +20,8 @@ def test_tablero_charts_drill_down_and_an_explained_semaforo(pagina, poa_demo):
     pagina.goto(f"{pagina.poa_base_url}/tablero/?ejercicio={poa_demo.pk}&trimestre=4")
 
     graficas = pagina.locator("svg.grafica[role=img]")
-    assert graficas.count() == 3
-    for i in range(3):
+    assert graficas.count() == 4  # metas (3) and the indicators' semáforo per MIR level
+    for i in range(4):
         assert graficas.nth(i).locator(":scope > title").text_content().strip()
         assert graficas.nth(i).locator(":scope > desc").text_content().strip()
     assert pagina.get_by_role("table").filter(has_text="Ramos de la selección").is_visible()

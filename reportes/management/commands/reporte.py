@@ -38,6 +38,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Formato desconocido «{identificador}». Use uno de: {', '.join(EXPORTADORES)}."
             )
+        if opciones["formato"] not in exportador.formatos:
+            tipos = " o ".join(t.upper() for t in exportador.formatos)
+            raise CommandError(f"«{exportador.nombre}» solo se genera en {tipos}.")
         salida = Path(opciones["salida"])
         if salida.is_dir():
             raise CommandError(f"--salida debe ser un archivo, no la carpeta {salida}.")
