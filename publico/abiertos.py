@@ -17,7 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.urls import reverse
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from plantilla.xlsx_seguro import proteger_celda, texto_seguro
 from programas.formulas import Porcentaje
@@ -222,37 +223,71 @@ def xlsx_de(columnas: tuple[Columna, ...], filas: list[dict], titulo: str) -> by
     return _guardar(libro)
 
 
-def xlsx_fraccion_iv(datos: DatosReporte, filas: list[list]) -> bytes:
-    """The fracción IV format: a title block, the official column headings, one row a meta."""
+def _para_imprimir(hoja) -> None:
+    """Landscape, every column on one page wide, headings repeated and text wrapped."""
+    hoja.page_setup.orientation = "landscape"
+    hoja.page_setup.paperSize = hoja.PAPERSIZE_LETTER
+    hoja.sheet_properties.pageSetUpPr.fitToPage = True
+    hoja.page_setup.fitToWidth = 1
+    hoja.page_setup.fitToHeight = 0
+    hoja.print_title_rows = "6:6"
+    hoja.row_dimensions[6].height = 60  # the official headings are long: up to four lines
+    ajuste = Alignment(wrap_text=True, vertical="top")
+    for fila in hoja.iter_rows(min_row=6):
+        for celda in fila:
+            celda.alignment = ajuste
+
+
+def xlsx_transparencia(
+    *,
+    anio: int,
+    trimestre: int,
+    fraccion: str,
+    columnas: tuple[Columna, ...],
+    filas: list[list],
+    anchos: tuple[int, ...],
+) -> bytes:
+    """A transparency format (art. 70): a title block, the official column headings, the
+    rows and the dictionary sheet. Date columns get the dd/mm/yyyy format."""
     libro = Workbook()
     hoja = libro.active
     hoja.title = "Reporte de Formatos"
-    inicio, fin = periodo(datos.anio, datos.trimestre)
+    inicio, fin = periodo(anio, trimestre)
     hoja.append(["Ley General de Transparencia y Acceso a la Información Pública, artículo 70"])
-    hoja.append(["Fracción IV. Metas y objetivos de las áreas de conformidad con sus programas "
-                 "operativos"])  # fmt: skip
+    hoja.append([fraccion])
     hoja.append([f"Sujeto obligado: {settings.POA_AYUNTAMIENTO}"])
     hoja.append([f"Periodo que se informa: {inicio:%d/%m/%Y} al {fin:%d/%m/%Y}"])
     hoja.append([])
-    hoja.append([c.nombre for c in COLUMNAS_FRACCION_IV])
+    hoja.append([c.nombre for c in columnas])
     for fila in range(1, 3):
         hoja.cell(fila, 1).font = Font(bold=True, size=12 if fila == 1 else 11)
     for celda in hoja[6]:
         celda.font = Font(bold=True)
     for fila in filas:
         _agregar(hoja, [_celda(v) for v in fila])
-    for letra, ancho in zip("ABCDEFGHIJKL", (10, 14, 14, 45, 60, 18, 35, 45, 30, 14, 14, 40),
-                            strict=True):  # fmt: skip
-        hoja.column_dimensions[letra].width = ancho
+    for numero, ancho in enumerate(anchos, start=1):
+        hoja.column_dimensions[get_column_letter(numero)].width = ancho
     hoja.freeze_panes = "A7"
-    for fila in hoja.iter_rows(min_row=7, min_col=2, max_col=3):
-        for celda in fila:
-            celda.number_format = "dd/mm/yyyy"
-    for fila in hoja.iter_rows(min_row=7, min_col=10, max_col=11):
-        for celda in fila:
-            celda.number_format = "dd/mm/yyyy"
-    _hoja_diccionario(libro, COLUMNAS_FRACCION_IV)
+    _para_imprimir(hoja)
+    for numero, columna in enumerate(columnas, start=1):
+        if columna.tipo == "fecha":
+            for (celda,) in hoja.iter_rows(min_row=7, min_col=numero, max_col=numero):
+                celda.number_format = "dd/mm/yyyy"
+    _hoja_diccionario(libro, columnas)
     return _guardar(libro)
+
+
+def xlsx_fraccion_iv(datos: DatosReporte, filas: list[list]) -> bytes:
+    """The fracción IV format: a title block, the official column headings, one row a meta."""
+    return xlsx_transparencia(
+        anio=datos.anio,
+        trimestre=datos.trimestre,
+        fraccion="Fracción IV. Metas y objetivos de las áreas de conformidad con sus programas "
+        "operativos",
+        columnas=COLUMNAS_FRACCION_IV,
+        filas=filas,
+        anchos=(10, 14, 14, 45, 60, 18, 35, 45, 30, 14, 14, 40),
+    )
 
 
 def diccionario_de(conjunto: str, formato: str) -> bytes:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from programas.numeros import formatear_numero, formatear_porcentaje
+from publico.indicadores import por_programa
 from publico.selectors import ETIQUETAS_SEMAFORO, ResumenRamo, significado_semaforo
 from reportes.datos import NOMBRES_PERIODO, DatosReporte, Seccion
 
@@ -63,6 +64,8 @@ class ProgramaVista:
     clave: str
     nombre: str
     secciones: list[dict]
+    id: int = 0
+    indicadores: list[dict] = field(default_factory=list)
 
 
 def programas_de(ramo: ResumenRamo, datos: DatosReporte) -> list[ProgramaVista]:
@@ -70,7 +73,7 @@ def programas_de(ramo: ResumenRamo, datos: DatosReporte) -> list[ProgramaVista]:
     programas: dict[int, ProgramaVista] = {}
     for s in ramo.secciones:
         vista = programas.setdefault(
-            s.programa_id, ProgramaVista(s.programa_clave, s.programa_nombre, [])
+            s.programa_id, ProgramaVista(s.programa_clave, s.programa_nombre, [], s.programa_id)
         )
         vista.secciones.append(seccion(s, datos))
     return list(programas.values())
@@ -81,3 +84,20 @@ def conteo(ramo: ResumenRamo) -> list[dict]:
         {"clave": str(s), "etiqueta": e, "n": ramo.conteo[str(s)]}
         for s, e in ETIQUETAS_SEMAFORO.items()
     ]
+
+
+def con_indicadores(programas: list[ProgramaVista], filas) -> list[ProgramaVista]:
+    """Attach each programa's public indicators (`publico.indicadores` rows) to its view; a
+    programa with authorized indicators and no metas section still gets its own block."""
+    grupos = por_programa(filas)
+    vistos = {p.id for p in programas}
+    for p in programas:
+        p.indicadores = grupos.get(p.id, [])
+    for fila in filas:
+        programa = fila.indicador.programa
+        if programa.pk not in vistos:
+            vistos.add(programa.pk)
+            programas.append(
+                ProgramaVista(programa.clave, programa.nombre, [], programa.pk, grupos[programa.pk])
+            )
+    return programas

@@ -26,4 +26,26 @@ urlpatterns = [
         views_datos.fraccion_iv,
         name="fraccion_iv",
     ),
+    path(
+        "datos/<id:anio>/<id:trimestre>/indicadores.<slug:formato>",
+        views_datos.indicadores,
+        {"conjunto": "indicadores"},
+        name="indicadores",
+    ),
+    path(
+        "datos/<id:anio>/<id:trimestre>/variables.<slug:formato>",
+        views_datos.indicadores,
+        {"conjunto": "variables"},
+        name="variables",
+    ),
+    path(
+        "datos/<id:anio>/<id:trimestre>/fraccion-v.xlsx",
+        views_datos.fraccion_v,
+        name="fraccion_v",
+    ),
+    path(
+        "datos/<id:anio>/<id:trimestre>/fraccion-vi.xlsx",
+        views_datos.fraccion_vi,
+        name="fraccion_vi",
+    ),
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from publico import presentacion
 from publico.cache import en_cache
+from publico.indicadores import conteo_por_ramo, filas_publicas, leyenda_indicadores
 from publico.selectors import (
     NoPublico,
     datos_publicos,
@@ -18,6 +19,7 @@ from publico.selectors import (
 )
 from reportes.formatos import EXPORTADORES, Parametros
 from reportes.selectors import AlcanceVacio
+from reportes.tablero_indicadores import ETIQUETAS, ORDEN_SEMAFORO_INDICADOR
 
 FORMATO_FIRMADO = "tmm-f004"
 
@@ -48,6 +50,18 @@ def index(request):
     return _html(en_cache("index", construir))
 
 
+def _contar_indicadores(ramos: list[dict], filas) -> None:
+    """Add each ramo's public indicators per semáforo mark to its summary row."""
+    conteos = conteo_por_ramo(filas)
+    for r in ramos:
+        conteo = conteos.get(r["id"], {})
+        r["indicadores"] = sum(conteo.values())
+        r["conteo_indicadores"] = [
+            {"clave": m, "etiqueta": ETIQUETAS[m], "n": conteo.get(m, 0)}
+            for m in ORDEN_SEMAFORO_INDICADOR
+        ]
+
+
 @require_GET
 def trimestre(request, anio: int, trimestre: int):
     def construir():
@@ -57,6 +71,7 @@ def trimestre(request, anio: int, trimestre: int):
              "reportes": len(r.secciones), "conteo": presentacion.conteo(r)}
             for r in resumen_por_ramo(datos)
         ]  # fmt: skip
+        _contar_indicadores(ramos, filas_publicas(anio=anio, trimestre=trimestre))
         return pagina(
             "publico/trimestre.html",
             {
@@ -65,6 +80,8 @@ def trimestre(request, anio: int, trimestre: int):
                 "periodo": presentacion.nombre_periodo(anio, trimestre),
                 "ramos": ramos,
                 "leyenda": presentacion.leyenda(datos),
+                "hay_indicadores": any(r["indicadores"] for r in ramos),
+                "leyenda_indicadores": leyenda_indicadores(datos.umbrales),
             },
         )
 
@@ -76,6 +93,7 @@ def ramo(request, anio: int, trimestre: int, ramo_id: int):
     def construir():
         datos = datos_publicos(anio=anio, trimestre=trimestre, ramo_id=ramo_id)
         (resumen,) = resumen_por_ramo(datos)
+        indicadores = filas_publicas(anio=anio, trimestre=trimestre, ramo_id=ramo_id)
         return pagina(
             "publico/ramo.html",
             {
@@ -83,8 +101,12 @@ def ramo(request, anio: int, trimestre: int, ramo_id: int):
                 "trimestre": trimestre,
                 "periodo": presentacion.nombre_periodo(anio, trimestre),
                 "ramo": resumen,
-                "programas": presentacion.programas_de(resumen, datos),
+                "programas": presentacion.con_indicadores(
+                    presentacion.programas_de(resumen, datos), indicadores
+                ),
                 "leyenda": presentacion.leyenda(datos),
+                "indicadores": len(indicadores),
+                "leyenda_indicadores": leyenda_indicadores(datos.umbrales),
             },
         )
 

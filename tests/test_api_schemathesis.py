@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.test_publico import publicado  # noqa: F401  (the authorized A1 T1 scenario)
+from tests.test_publico_indicadores import indicadores  # noqa: F401  (MIR indicators of it)
 
 
 def _cargar_esquema():
@@ -35,7 +36,7 @@ schema = _cargar_esquema()
 
 
 @pytest.fixture(autouse=True)
-def _datos_publicados(publicado, settings):  # noqa: F811
+def _datos_publicados(indicadores, publicado, settings):  # noqa: F811  (indicators first)
     from django.core.cache import cache
 
     settings.POA_API_TASA_ANONIMA = "100000/min"  # the property test is not a flood

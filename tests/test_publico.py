@@ -447,7 +447,7 @@ def test_query_counts_do_not_grow_with_the_data(client, db):
     ]
     for url_chico, url_grande in urls:
         assert _consultas(client, url_chico) == _consultas(client, url_grande), url_grande
-    assert _consultas(client, urls[1][1]) == 16  # the version + reporte_datos' reads
+    assert _consultas(client, urls[1][1]) == 18  # the version + reporte_datos' + indicators
     assert _consultas(client, urls[4][1]) == 5  # count, page, P, R, authorized quarters
     assert Avance.objects.filter(meta__programa__ramo__ejercicio=grande).exists()
 

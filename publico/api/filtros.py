@@ -20,12 +20,12 @@ class Entero(df.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-def _anio(campo: str) -> Entero:
+def filtro_anio(campo: str) -> Entero:
     return Entero(field_name=campo, minimo=1900, maximo=2999, label="Año del ejercicio")
 
 
 class FiltroEjercicio(df.FilterSet):
-    anio = _anio("anio")
+    anio = filtro_anio("anio")
 
     class Meta:
         model = Ejercicio
@@ -33,7 +33,7 @@ class FiltroEjercicio(df.FilterSet):
 
 
 class FiltroRamo(df.FilterSet):
-    ejercicio = _anio("ejercicio__anio")
+    ejercicio = filtro_anio("ejercicio__anio")
 
     class Meta:
         model = Ramo
@@ -41,7 +41,7 @@ class FiltroRamo(df.FilterSet):
 
 
 class FiltroPrograma(df.FilterSet):
-    ejercicio = _anio("ramo__ejercicio__anio")
+    ejercicio = filtro_anio("ramo__ejercicio__anio")
     ramo = Entero(field_name="ramo_id", label="Id del ramo")
 
     class Meta:
@@ -56,7 +56,7 @@ class FiltroUnidad(FiltroPrograma):
 
 
 class FiltroMeta(df.FilterSet):
-    ejercicio = _anio("programa__ramo__ejercicio__anio")
+    ejercicio = filtro_anio("programa__ramo__ejercicio__anio")
     ramo = Entero(field_name="programa__ramo_id", label="Id del ramo")
     programa = Entero(field_name="programa_id", label="Id del programa")
     unidad = Entero(field_name="unidad_id", label="Id de la unidad ejecutora")
@@ -67,7 +67,7 @@ class FiltroMeta(df.FilterSet):
 
 
 class FiltroReporte(df.FilterSet):
-    ejercicio = _anio("programa__ramo__ejercicio__anio")
+    ejercicio = filtro_anio("programa__ramo__ejercicio__anio")
     trimestre = Entero(field_name="trimestre", minimo=1, maximo=4, label="Trimestre (1 a 4)")
     programa = Entero(field_name="programa_id", label="Id del programa")
     unidad = Entero(field_name="unidad_id", label="Id de la unidad ejecutora")

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from publico.api import token, views
+from publico.api import indicadores, token, views
 
 app_name = "api"
 
@@ -13,6 +13,7 @@ router.register("programas", views.ProgramaViewSet, basename="programa")
 router.register("unidades", views.UnidadViewSet, basename="unidad")
 router.register("metas", views.MetaViewSet, basename="meta")
 router.register("reportes", views.ReporteViewSet, basename="reporte")
+router.register("indicadores", indicadores.IndicadorViewSet, basename="indicador")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
