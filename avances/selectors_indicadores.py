@@ -69,12 +69,12 @@ def _valores_propios(variable_ids) -> tuple[dict, dict]:
     programados: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for variable_id, periodo, valor in ProgramadoVariable.objects.filter(
         variable_id__in=variable_ids
-    ).values_list("variable_id", "periodo", "valor"):
+    ).order_by().values_list("variable_id", "periodo", "valor"):
         programados[variable_id][periodo] = valor
     realizados: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
     for variable_id, periodo, valor in AvanceVariable.objects.filter(
         variable_id__in=variable_ids
-    ).values_list("variable_id", "periodo", "realizado"):
+    ).order_by().values_list("variable_id", "periodo", "realizado"):
         realizados[variable_id][periodo] = valor
     return programados, realizados
 
@@ -132,7 +132,7 @@ def filas_indicadores(indicadores, *, trimestre: int) -> list[FilaIndicador]:
     justificaciones: dict[int, dict[int, tuple[str, int]]] = defaultdict(dict)
     for indicador_id, periodo, texto, version in AvanceIndicador.objects.filter(
         indicador__in=lista
-    ).values_list("indicador_id", "periodo", "justificacion", "version"):
+    ).order_by().values_list("indicador_id", "periodo", "justificacion", "version"):
         justificaciones[indicador_id][periodo] = (texto, version)
     filas = []
     for indicador in lista:
