@@ -65,12 +65,21 @@ class CeldaRejilla:
         return ABREVIATURAS_MES[self.mes - 1]
 
     @property
+    def mes_nombre(self) -> str:
+        return NOMBRES_MES[self.mes - 1]
+
+    @property
     def texto_programado(self) -> str:
         return "" if self.programado is None else formatear_numero(self.programado)
 
     @property
     def texto_realizado(self) -> str:
         return "" if self.realizado is None else formatear_numero(self.realizado)
+
+    @property
+    def fuera_de_verde(self) -> bool:
+        """The month's own figure is off the green band (its observación should justify it)."""
+        return self.porcentaje.semaforo in ("amarillo", "rojo", "np")
 
 
 @dataclass
@@ -89,6 +98,16 @@ class FilaRejilla:
     trimestre: Figura
     requiere_justificacion: bool
     tiene_observaciones: bool
+    abrir_obs: bool = False  # the view opens the observaciones of a row with an error there
+    html_celdas: str = ""  # the month cells' markup (set by the view, avances.rejilla_html)
+
+    @property
+    def editable(self) -> bool:
+        return any(c.editable for c in self.celdas)
+
+    @property
+    def con_observacion(self) -> int:
+        return sum(1 for c in self.celdas if c.observaciones)
 
     @property
     def tipo_etiqueta(self) -> str:
@@ -159,9 +178,17 @@ class Rejilla:
 
 
 def rejilla_captura(
-    *, unidad: UnidadEjecutora, trimestre: int, puede_capturar: bool, dia: date | None = None
+    *,
+    unidad: UnidadEjecutora,
+    trimestre: int,
+    puede_capturar: bool,
+    dia: date | None = None,
+    meta_ids=None,
 ) -> Rejilla:
-    """Build the capture grid of one unidad and quarter (constant number of queries)."""
+    """Build the capture grid of one unidad and quarter (constant number of queries).
+
+    `meta_ids` restricts it to some rows (the per-row save reads only the row it saved).
+    """
     dia = dia or hoy()
     ejercicio = unidad.ramo.ejercicio
     umbrales = umbrales_de(ejercicio)
@@ -170,11 +197,10 @@ def rejilla_captura(
     corte = mes_corte(ejercicio.anio, dia)
     cerrados = meses_cerrados(ejercicio.pk)
 
-    metas = list(
-        Meta.objects.filter(unidad=unidad)
-        .order_by("programa__clave", "orden", "clave", "id")
-        .values(*_CAMPOS_META)
-    )
+    consulta = Meta.objects.filter(unidad=unidad)
+    if meta_ids is not None:
+        consulta = consulta.filter(pk__in=meta_ids)
+    metas = list(consulta.order_by("programa__clave", "orden", "clave", "id").values(*_CAMPOS_META))
     cambios = cambios_por_meta([m["id"] for m in metas])
     # A meta whose vigencia starts after the quarter is not part of it (DOMAIN.md §3).
     metas = [

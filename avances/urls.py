@@ -1,12 +1,17 @@
 from django.urls import path
 
-from avances import views, views_indicadores
+from avances import views, views_fila, views_indicadores
 
 app_name = "avances"
 
 urlpatterns = [
     path("", views.inicio, name="inicio"),
     path("captura/<id:unidad_id>/<id:trimestre>/", views.captura, name="captura"),
+    path(
+        "captura/<id:unidad_id>/<id:trimestre>/fila/<id:meta_id>/",
+        views_fila.guardar_fila,
+        name="guardar_fila",
+    ),
     path(
         "captura/<id:unidad_id>/<id:trimestre>/indicadores/",
         views_indicadores.captura_indicadores,

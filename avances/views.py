@@ -26,6 +26,7 @@ from avances.forms import (
     UsuarioNuevoForm,
 )
 from avances.rejilla import rejilla_captura
+from avances.rejilla_html import celdas_de_fila
 from avances.tables import AsignacionesTable, MetasTable
 from avances.views_indicadores import contexto_indicadores
 from programas import formulas
@@ -204,6 +205,8 @@ def captura(request, unidad_id: int, trimestre: int):
     for fila in rejilla.filas:
         for celda in fila.celdas:
             celda.entrada = form.celdas.get((fila.meta_id, celda.mes))
+            fila.abrir_obs |= bool(celda.entrada and celda.entrada.error_en_observaciones)
+        fila.html_celdas = celdas_de_fila(fila, rejilla.ejercicio.anio)
     anio = rejilla.ejercicio.anio
     descargar = _url_si_existe("reportes:descargar")
     palabras = selectors_firma.palabras_por_par(
@@ -235,11 +238,22 @@ def captura(request, unidad_id: int, trimestre: int):
         "rejilla": rejilla,
         "form": form,
         "trimestres": range(1, 5),
-        "columnas": 4 + 3 * len(rejilla.meses) + 3,
+        "columnas": 3 + 3 * len(rejilla.meses) + 3 + 2,
+        "limite_obs": services.MAX_OBSERVACIONES,
+        **_urls_de_filas(unidad.pk, trimestre),
         "url_reportes": url_reportes,
     }
     contexto.update(contexto_indicadores(request.user, unidad, trimestre, puede=puede))  # MIR
     return render(request, "avances/captura.html", contexto)
+
+
+def _urls_de_filas(unidad_id: int, trimestre: int) -> dict[str, str]:
+    """Row links built once (a reverse() per row is a measurable part of a 150-row render)."""
+    fila = reverse("avances:guardar_fila", args=[unidad_id, trimestre, 0])
+    return {
+        "url_metas": reverse("avances:historial", args=[0]).removesuffix("0/historial/"),
+        "url_fila": fila.removesuffix("0/"),
+    }
 
 
 # --- Historial -------------------------------------------------------------------------

@@ -152,6 +152,17 @@ MATRIZ: dict[str, Ruta] = {
         kwargs=lambda c: {"unidad_id": c.poa.unidad_a1.pk, "trimestre": 2},
         esperado=en_ambito(200),
     ),
+    # Row save of the grid (POST only): the capturista saves, others in scope 403, ajeno 404.
+    "avances:guardar_fila": Ruta(
+        kwargs=lambda c: {
+            "unidad_id": c.poa.unidad_a1.pk,
+            "trimestre": 2,
+            "meta_id": c.poa.metas_a1[0].pk,
+        },
+        metodo="post",
+        datos=lambda c: {},
+        esperado=estados(403, capturista=200, ajeno=404),
+    ),
     "avances:captura_indicadores": Ruta(
         kwargs=lambda c: {"unidad_id": c.poa.unidad_a1.pk, "trimestre": 2},
         esperado=en_ambito(200),

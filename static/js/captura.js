@@ -1,4 +1,5 @@
-/* Rejilla de captura: navegación tipo hoja de cálculo, pegado desde Excel y vista previa.
+/* Rejilla de captura: navegación tipo hoja de cálculo, pegado desde Excel, vista previa y
+ * guardado por fila (automático al salir de una fila, Ctrl+S, Ctrl+Z).
  *
  * Mejora progresiva: sin este archivo la rejilla es un formulario normal. Los porcentajes y
  * el semáforo que se calculan aquí son solo una vista previa mientras se escribe; el servidor
@@ -105,12 +106,42 @@
     return r === null ? 0 : r;
   }
 
-  /* --- Recalculation of one row ------------------------------------------------------ */
+  /* --- Recalculation of one row (preview while typing) --------------------------------- */
+  var LIMITE_OBS = Number(form.dataset.limiteObs) || 4000;
+  var FUERA_DE_VERDE = { amarillo: true, rojo: true, np: true };
+
   function pintar(span, pct, color) {
     if (!span) return;
     span.textContent = textoPorcentaje(pct) || "\u00a0";
     span.className = "semaforo " + color;
     span.title = ETIQUETAS[color] || color;
+  }
+
+  function filaObs(fila) { return document.getElementById("obs-" + fila.dataset.meta); }
+
+  function textosObs(fila) {
+    var obs = filaObs(fila);
+    return obs ? Array.prototype.slice.call(obs.querySelectorAll("textarea, .obs-fija p")) : [];
+  }
+
+  function conObservacion(el) {
+    return el.tagName === "TEXTAREA" ? el.value.trim() !== "" : !/^Sin observación\.?$/.test(el.textContent.trim());
+  }
+
+  function requiereMes(fila, mes, color) {
+    var obs = filaObs(fila);
+    var marca = obs && obs.querySelector('.obs-mes[data-mes="' + mes + '"] .requiere');
+    if (marca) marca.hidden = !FUERA_DE_VERDE[color];
+  }
+
+  function avisoJustificacion(fila, requiere) {
+    var textos = textosObs(fila);
+    var con = textos.filter(conObservacion).length;
+    var cuenta = fila.querySelector(".obs-cuenta");
+    if (cuenta) cuenta.textContent = con + "/" + fila.querySelectorAll("td.p").length;
+    var aviso = fila.querySelector(".aviso-obs");
+    if (aviso) aviso.hidden = !requiere || con > 0;
+    fila.querySelector(".col-obs").classList.toggle("falta-obs", requiere && con === 0);
   }
 
   function recalcularFila(fila) {
@@ -132,7 +163,9 @@
         r = tdR.textContent.trim() === "" ? null : parseNumero(tdR.textContent).valor;
       }
       var c = cumplimiento(r, p, sentido, vencido);
-      pintar(tdPct.querySelector(".semaforo"), porcentaje(r, p, vencido), semaforo(c));
+      var color = semaforo(c);
+      pintar(tdPct.querySelector(".semaforo"), porcentaje(r, p, vencido), color);
+      requiereMes(fila, tdPct.dataset.mes, color);
       ps.push(p); rs.push(r); vencidos.push(vencido && p > 0);
     });
     // PROMEDIO/ÚLTIMO: a 0 captured in an unprogrammed month is not a measurement.
@@ -141,44 +174,60 @@
     });
     var pT = agregarProgramado(ps, tipo), rT = agregar(paraAgregar, tipo);
     var vencidoT = vencidos.some(Boolean);
-    fila.querySelector(".t-p").textContent = formatearCantidad(pT);
-    fila.querySelector(".t-r").textContent = formatearCantidad(rT);
-    var cT = cumplimiento(rT, pT, sentido, vencidoT);
-    var colorT = semaforo(cT);
-    pintar(fila.querySelector(".t-pct .semaforo"), porcentaje(rT, pT, vencidoT), colorT);
-    var requiere = colorT === "amarillo" || colorT === "rojo" || colorT === "np";
-    var conObs = Array.prototype.some.call(
-      fila.querySelectorAll(".col-obs textarea, .col-obs .obs-fija"),
-      function (el) { return (el.value !== undefined ? el.value : el.textContent).trim() !== ""; }
-    );
-    var aviso = fila.querySelector(".aviso-obs");
-    if (aviso) aviso.hidden = !requiere || conObs;
-    fila.querySelector(".col-obs").classList.toggle("falta-obs", requiere && !conObs);
+    fila.querySelector("td.t-p").textContent = formatearCantidad(pT);
+    fila.querySelector("td.t-r").textContent = formatearCantidad(rT);
+    var colorT = semaforo(cumplimiento(rT, pT, sentido, vencidoT));
+    pintar(fila.querySelector("td.t-pct .semaforo"), porcentaje(rT, pT, vencidoT), colorT);
+    avisoJustificacion(fila, !!FUERA_DE_VERDE[colorT]);
+    textosObs(fila).forEach(function (t) { if (t.tagName === "TEXTAREA" && contar(t)) hayError = true; });
     return hayError;
+  }
+
+  function mensajeEn(contenedor, clase, texto, entrada) {
+    var msg = contenedor.querySelector("." + clase);
+    if (!texto) { if (msg) msg.remove(); return; }
+    if (!msg) {
+      msg = document.createElement("span");
+      msg.className = "msg-celda " + clase;
+      msg.id = clase + "-" + entrada.id;
+      msg.setAttribute("role", "alert");
+      contenedor.appendChild(msg);
+      entrada.setAttribute("aria-describedby", ((entrada.getAttribute("aria-describedby") || "") + " " + msg.id).trim());
+    }
+    msg.textContent = texto;
   }
 
   function marcarError(td, entrada, error) {
     // The server's message (more detailed) stays until the user edits the cell.
     if (td.querySelector(".error-celda")) return;
-    var msg = td.querySelector(".msg-vivo");
-    if (!error) {
-      if (msg) msg.remove();
-      if (!td.querySelector(".error-celda")) td.classList.remove("celda-error");
-      return;
+    mensajeEn(td, "msg-vivo", error, entrada);
+    td.classList.toggle("celda-error", !!error);
+    if (error) entrada.setAttribute("aria-invalid", "true"); else entrada.removeAttribute("aria-invalid");
+  }
+
+  // Counter of an observación; over the limit the cell is marked and its row is not sent.
+  function contar(t) {
+    var n = t.value.replace(/\r\n?/g, "\n").trim().length;
+    var caja = t.closest(".obs-mes");
+    var contador = caja.querySelector(".contador");
+    var excede = n > LIMITE_OBS;
+    if (contador) {
+      contador.textContent = n.toLocaleString("en-US") + " de " + LIMITE_OBS.toLocaleString("en-US") + " caracteres";
+      contador.classList.toggle("excede", excede);
     }
-    td.classList.add("celda-error");
-    if (!msg) {
-      msg = document.createElement("span");
-      msg.className = "msg-celda msg-vivo";
-      msg.id = "mv-" + entrada.id;
-      td.appendChild(msg);
-      entrada.setAttribute("aria-describedby", msg.id);
+    if (!caja.querySelector(".error-celda")) {
+      mensajeEn(caja, "msg-vivo", excede ? "Las observaciones admiten como máximo " +
+        LIMITE_OBS.toLocaleString("en-US") + " caracteres (escribió " + n.toLocaleString("en-US") +
+        "): acórtelas; esta fila no se guardará hasta entonces." : "", t);
+      caja.classList.toggle("celda-error", excede);
     }
-    msg.textContent = error;
+    return excede || !!caja.querySelector(".error-celda");
   }
 
   /* --- Spreadsheet navigation -------------------------------------------------------- */
   var filas = Array.prototype.slice.call(form.querySelectorAll("tr.fila-meta"));
+  var porMeta = {};
+  filas.forEach(function (f, i) { porMeta[f.dataset.meta] = f; f.dataset.indice = i; });
   // grid[i][j] = the R input of meta row i and month column j (null when read-only).
   var grid = filas.map(function (fila) {
     return Array.prototype.map.call(fila.querySelectorAll("td.r"), function (td) {
@@ -186,12 +235,16 @@
     });
   });
 
+  function filaDe(el) {
+    var tr = el && el.closest && el.closest("tr.fila-meta, tr.fila-obs");
+    return tr ? porMeta[tr.dataset.meta] : null;
+  }
+
   function posicion(entrada) {
-    for (var i = 0; i < grid.length; i++) {
-      var j = grid[i].indexOf(entrada);
-      if (j !== -1) return [i, j];
-    }
-    return null;
+    var fila = filaDe(entrada);
+    if (!fila) return null;
+    var i = Number(fila.dataset.indice), j = grid[i].indexOf(entrada);
+    return j === -1 ? null : [i, j];
   }
 
   function mover(entrada, di, dj) {
@@ -204,11 +257,252 @@
     }
   }
 
+  /* --- Row state: saved, pending, saving, rejected, conflict ----------------------------- */
+  var estadoGlobal = document.getElementById("estado-cambios");
+  function anunciar(texto) { if (estadoGlobal) estadoGlobal.textContent = texto; }
+
+  function campos(fila) {
+    var lista = Array.prototype.slice.call(fila.querySelectorAll("input.entrada-r"));
+    var obs = filaObs(fila);
+    if (obs) lista = lista.concat(Array.prototype.slice.call(obs.querySelectorAll("textarea")));
+    return lista;
+  }
+
+  var enviada = form.dataset.enviada === "1"; // re-shown after a refused classic POST
+  filas.forEach(function (fila) {
+    campos(fila).forEach(function (el) { el.dataset.guardado = enviada ? "\u0000" : el.value; });
+  });
+
+  function sucia(fila) {
+    return campos(fila).some(function (el) { return el.value !== el.dataset.guardado; });
+  }
+
+  function hora() {
+    var d = new Date();
+    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+  }
+
+  var TEXTOS = {
+    limpia: "Sin cambios", pendiente: "Pendiente", guardando: "Guardando…", guardado: "Guardado",
+    rechazado: "Rechazada", conflicto: "Conflicto",
+  };
+
+  function marcar(fila, estado, detalle) {
+    var span = fila.querySelector(".estado-fila");
+    if (!span) return;
+    fila.dataset.estado = estado;
+    span.dataset.estado = estado;
+    span.textContent = TEXTOS[estado] + (estado === "guardado" ? " " + hora() : "");
+    span.title = detalle || span.textContent;
+    fila.classList.toggle("fila-rechazada", estado === "rechazado" || estado === "conflicto");
+    fila.classList.toggle("fila-pendiente", estado === "pendiente" || estado === "guardando");
+    resumen();
+  }
+
+  function resumen() {
+    var cuenta = { pendiente: 0, guardando: 0, rechazado: 0, conflicto: 0, guardado: 0 };
+    filas.forEach(function (f) { if (f.dataset.estado in cuenta) cuenta[f.dataset.estado]++; });
+    var partes = [];
+    if (cuenta.guardando) partes.push("guardando " + cuenta.guardando + " fila(s)");
+    if (cuenta.pendiente) partes.push(cuenta.pendiente + " fila(s) pendientes de guardar");
+    if (cuenta.rechazado) partes.push(cuenta.rechazado + " fila(s) rechazadas: corrija las celdas marcadas");
+    if (cuenta.conflicto) partes.push(cuenta.conflicto + " fila(s) en conflicto con otra persona");
+    if (cuenta.guardado) partes.push(cuenta.guardado + " fila(s) guardadas");
+    if (partes.length) anunciar(partes.join(" · ") + ".");
+  }
+
+  /* --- Saving one row (JSON endpoint; the classic POST stays for pages without JS) ------- */
+  var token = (form.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+  var cola = [], enCurso = null, temporizador = null;
+
+  function encolar(fila) {
+    if (!fila.dataset.url || cola.indexOf(fila) !== -1 || enCurso === fila) return;
+    cola.push(fila);
+    siguiente();
+  }
+
+  function siguiente() {
+    if (enCurso || !cola.length) return;
+    var fila = cola.shift();
+    if (recalcularFila(fila)) {
+      marcar(fila, "rechazado", "Hay celdas con errores: corríjalas y la fila se guardará.");
+      return siguiente();
+    }
+    enCurso = fila;
+    enviar(fila).then(function () { enCurso = null; siguiente(); });
+  }
+
+  function enviar(fila) {
+    var datos = new FormData();
+    var enviados = [];
+    fila.querySelectorAll("td.editable").forEach(function (td) {
+      var sufijo = fila.dataset.meta + "-" + td.dataset.mes;
+      var r = td.querySelector("input.entrada-r");
+      var o = document.getElementById("o-" + sufijo);
+      datos.append("r-" + sufijo, r.value);
+      datos.append("v-" + sufijo, td.querySelector("input[type=hidden]").value);
+      datos.append("o-" + sufijo, o ? o.value : "");
+      enviados.push([r, r.value]);
+      if (o) enviados.push([o, o.value]);
+    });
+    marcar(fila, "guardando");
+    return fetch(fila.dataset.url, {
+      method: "POST", body: datos, credentials: "same-origin",
+      headers: { "X-CSRFToken": token, "X-Requested-With": "fetch", Accept: "application/json" },
+    }).then(function (resp) {
+      return resp.json().catch(function () { return { estado: "error", mensaje: "Respuesta inesperada del servidor (" + resp.status + ")." }; });
+    }).then(function (r) { aplicarRespuesta(fila, r, enviados); }, function () {
+      marcar(fila, "pendiente", "Sin conexión con el servidor: se reintentará.");
+      setTimeout(function () { encolar(fila); }, 5000);
+    });
+  }
+
+  function limpiarMensajes(fila) {
+    campos(fila).forEach(function (el) {
+      var caja = el.closest("td, .obs-mes");
+      caja.querySelectorAll(".error-celda, .conflicto-celda").forEach(function (m) { m.remove(); });
+      caja.classList.remove("celda-error", "conflicto");
+      el.removeAttribute("aria-invalid");
+    });
+  }
+
+  function cajaDe(fila, mes, enObs) {
+    var sufijo = fila.dataset.meta + "-" + mes;
+    var el = document.getElementById((enObs ? "o-" : "r-") + sufijo);
+    return el ? [el.closest("td, .obs-mes"), el] : [null, null];
+  }
+
+  function aplicarRespuesta(fila, r, enviados) {
+    limpiarMensajes(fila);
+    if (r.estado === "guardado" || r.estado === "sin_cambios") {
+      enviados.forEach(function (par) {
+        par[0].dataset.guardado = par[1];
+        if (par[0].value === par[1]) par[0].closest("td, .obs-mes").classList.remove("modificada");
+      });
+      aplicarCifras(fila, r.fila);
+      marcar(fila, sucia(fila) ? "pendiente" : "guardado", r.mensaje);
+      if (sucia(fila)) programar();
+      return;
+    }
+    if (r.estado === "conflicto") {
+      Object.keys(r.conflictos || {}).forEach(function (mes) {
+        var c = r.conflictos[mes], par = cajaDe(fila, mes, false);
+        if (!par[0]) return;
+        par[0].classList.add("conflicto");
+        par[0].querySelector("input[type=hidden]").value = c.ficha; // saving again replaces theirs
+        mensajeEn(par[0], "conflicto-celda", c.usuario + " guardó «" + (c.realizado || "vacío") + "»" +
+          (c.fecha ? " a las " + c.fecha : "") + (c.observaciones ? " con la observación «" +
+          c.observaciones.slice(0, 80) + "»" : "") + ". Guarde de nuevo (Ctrl+S) para reemplazarlo.", par[1]);
+      });
+      marcar(fila, "conflicto", r.mensaje);
+      anunciar(r.mensaje);
+      return;
+    }
+    Object.keys(r.errores || {}).forEach(function (mes) {
+      var e = r.errores[mes], par = cajaDe(fila, mes, e.en_observaciones);
+      if (!par[0]) return;
+      par[0].classList.add("celda-error");
+      par[1].setAttribute("aria-invalid", "true");
+      mensajeEn(par[0], "error-celda", e.texto, par[1]);
+      if (e.en_observaciones) abrirObs(fila, true);
+    });
+    marcar(fila, "rechazado", r.mensaje);
+    anunciar(r.mensaje || "No se guardó la fila.");
+  }
+
+  function aplicarCifras(fila, datos) {
+    if (!datos) return;
+    fila.querySelector("td.t-p").textContent = datos.t_p;
+    fila.querySelector("td.t-r").textContent = datos.t_r;
+    pintarServidor(fila.querySelector("td.t-pct .semaforo"), datos.t_pct);
+    Object.keys(datos.meses).forEach(function (mes) {
+      var m = datos.meses[mes];
+      var td = fila.querySelector('td.pct[data-mes="' + mes + '"]');
+      if (td) pintarServidor(td.querySelector(".semaforo"), m);
+      var oculto = fila.querySelector('td.editable[data-mes="' + mes + '"] input[type=hidden]');
+      if (oculto) oculto.value = m.ficha;
+      requiereMes(fila, mes, m.semaforo);
+    });
+    var aviso = fila.querySelector(".aviso-obs");
+    if (aviso) aviso.hidden = !datos.falta_justificacion;
+    fila.querySelector(".col-obs").classList.toggle("falta-obs", datos.falta_justificacion);
+  }
+
+  function pintarServidor(span, f) {
+    if (!span) return;
+    span.textContent = f.texto || "\u00a0";
+    span.className = "semaforo " + f.semaforo;
+    span.title = f.etiqueta;
+  }
+
+  // Rows the user has left (focus is elsewhere) are saved a moment later.
+  function programar() {
+    clearTimeout(temporizador);
+    temporizador = setTimeout(function () {
+      var activa = filaDe(document.activeElement);
+      filas.forEach(function (f) {
+        if (f !== activa && f.dataset.estado === "pendiente") encolar(f);
+      });
+    }, 700);
+  }
+
+  function guardarTodo() {
+    clearTimeout(temporizador);
+    var hay = false;
+    filas.forEach(function (f) {
+      var estado = f.dataset.estado;
+      if (estado === "pendiente" || estado === "conflicto" || (estado === "rechazado" && sucia(f))) {
+        hay = true; encolar(f);
+      }
+    });
+    if (!hay && !enCurso) anunciar("No hay cambios pendientes: todo lo capturado está guardado.");
+  }
+
+  /* --- Undo (Ctrl+Z): the last change of a cell, or the last pasted block ------------------- */
+  var deshacer = [];
+  var alEntrar = new WeakMap();
+
+  function recordar(cambios) { if (cambios.length) deshacer.push(cambios); if (deshacer.length > 200) deshacer.shift(); }
+
+  function deshacerUltimo() {
+    var el = document.activeElement;
+    if (el && alEntrar.has(el) && el.value !== alEntrar.get(el)) {
+      recordar([]); // the cell being edited goes back to what it had when entered
+      aplicarValores([[el, alEntrar.get(el)]]);
+      return true;
+    }
+    var grupo = deshacer.pop();
+    if (!grupo) { anunciar("No hay nada que deshacer."); return false; }
+    aplicarValores(grupo);
+    if (grupo[0][0].focus) grupo[0][0].focus();
+    anunciar("Se deshizo el último cambio (" + grupo.length + " celda(s)).");
+    return true;
+  }
+
+  function aplicarValores(pares) {
+    pares.forEach(function (par) {
+      par[0].value = par[1];
+      par[0].dispatchEvent(new Event("input", { bubbles: true }));
+      alEntrar.set(par[0], par[1]);
+    });
+    programar();
+  }
+
+  /* --- Events --------------------------------------------------------------------------- */
+  form.classList.add("con-js");
+
   form.addEventListener("keydown", function (ev) {
     var el = ev.target;
     if ((ev.ctrlKey || ev.metaKey) && (ev.key === "s" || ev.key === "S")) {
       ev.preventDefault();
-      form.requestSubmit ? form.requestSubmit() : form.submit();
+      guardarTodo();
+      return;
+    }
+    if ((ev.ctrlKey || ev.metaKey) && !ev.shiftKey && (ev.key === "z" || ev.key === "Z")) {
+      if (el.tagName !== "TEXTAREA" || !alEntrar.has(el) || el.value === alEntrar.get(el)) {
+        ev.preventDefault();
+        deshacerUltimo();
+      }
       return;
     }
     if (!el.classList || !el.classList.contains("entrada-r")) return;
@@ -222,11 +516,37 @@
     else if (ev.key === "ArrowLeft" && (inicio || todo)) { ev.preventDefault(); mover(el, 0, -1); }
   });
 
+  // Working in the grid brings it to the top of the window: the page header scrolls away and
+  // the grid (its only scroll area) fills the screen.
+  var contenedor = document.getElementById("rejilla-contenedor");
+  // Measured once per page scroll (reading the layout on every focus would force a layout of
+  // the whole table right after each edit).
+  var rejillaArriba = false;
+  window.addEventListener("scroll", function () { rejillaArriba = false; }, { passive: true });
+  function traerRejilla() {
+    if (rejillaArriba || !contenedor || window.innerWidth <= 700) return;
+    var arriba = contenedor.getBoundingClientRect().top;
+    if (arriba > 1) window.scrollBy(0, arriba);
+    setTimeout(function () { rejillaArriba = true; }, 0); // after our own scroll event
+  }
+
   form.addEventListener("focusin", function (ev) {
-    if (ev.target.classList && ev.target.classList.contains("entrada-r")) ev.target.select();
+    var el = ev.target;
+    if (el.classList && el.classList.contains("entrada-r")) { traerRejilla(); el.select(); }
+    if (el.dataset && "guardado" in el.dataset) alEntrar.set(el, el.value);
   });
 
-  /* --- Paste a block copied from Excel: rows by newline, columns by tab ------------------ */
+  form.addEventListener("focusout", function (ev) {
+    var el = ev.target;
+    if (alEntrar.has(el) && el.value !== alEntrar.get(el)) {
+      recordar([[el, alEntrar.get(el)]]);
+      alEntrar.set(el, el.value);
+    }
+    var fila = filaDe(el);
+    if (fila && filaDe(ev.relatedTarget) !== fila) programar();
+  });
+
+  /* Paste a block copied from Excel or Google Sheets: rows by newline, months by tab. */
   form.addEventListener("paste", function (ev) {
     var el = ev.target;
     if (!el.classList || !el.classList.contains("entrada-r")) return;
@@ -235,59 +555,80 @@
     ev.preventDefault();
     var renglones = datos.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n");
     var pos = posicion(el);
-    var pegadas = 0;
+    var antes = [], sobrantes = 0;
     renglones.forEach(function (renglon, di) {
       renglon.split("\t").forEach(function (valor, dj) {
         var destino = (grid[pos[0] + di] || [])[pos[1] + dj];
-        if (!destino) return;
+        if (!destino) { sobrantes++; return; }
+        antes.push([destino, destino.value]);
         destino.value = valor.trim();
         destino.dispatchEvent(new Event("input", { bubbles: true }));
-        pegadas++;
+        alEntrar.set(destino, destino.value);
       });
     });
-    anunciar(pegadas + " celda(s) pegadas. Revise y guarde la rejilla.");
+    recordar(antes);
+    anunciar(antes.length + " celda(s) pegadas" + (sobrantes ? "; " + sobrantes +
+      " valor(es) quedaron fuera de la rejilla o en celdas de solo lectura" : "") +
+      ". Se guardan al salir de la fila (Ctrl+Z deshace el pegado).");
+    programar();
   });
 
-  /* --- Dirty state, live preview and save ------------------------------------------------ */
-  var sucio = false;
-  var estado = document.getElementById("estado-cambios");
-  function anunciar(texto) { if (estado) estado.textContent = texto; }
-
   form.addEventListener("input", function (ev) {
-    var fila = ev.target.closest("tr.fila-meta");
+    var fila = filaDe(ev.target);
     if (!fila) return;
-    var contenedor = ev.target.closest("td, label");
-    contenedor.classList.add("modificada");
-    var delServidor = contenedor.querySelector(".error-celda");
-    if (delServidor && ev.target.classList.contains("entrada-r")) {
-      delServidor.remove();
-      contenedor.classList.remove("celda-error");
+    var caja = ev.target.closest("td, .obs-mes");
+    caja.classList.toggle("modificada", ev.target.value !== ev.target.dataset.guardado);
+    var delServidor = caja.querySelector(".error-celda");
+    if (delServidor) { delServidor.remove(); caja.classList.remove("celda-error"); }
+    var conflicto = caja.querySelector(".conflicto-celda");
+    if (conflicto) { conflicto.remove(); caja.classList.remove("conflicto"); }
+    var error = recalcularFila(fila);
+    if (sucia(fila)) marcar(fila, error ? "rechazado" : "pendiente",
+      error ? "Hay celdas con errores: corríjalas y la fila se guardará." : "");
+    else marcar(fila, "limpia");
+  });
+
+  form.addEventListener("click", function (ev) {
+    var boton = ev.target.closest("button.abrir-obs");
+    if (!boton) return;
+    var fila = filaDe(boton);
+    var abrir = boton.getAttribute("aria-expanded") !== "true";
+    abrirObs(fila, abrir);
+    if (abrir) {
+      var primero = filaObs(fila).querySelector("textarea");
+      if (primero) primero.focus();
     }
-    recalcularFila(fila);
-    if (!sucio) { sucio = true; anunciar("Hay cambios sin guardar."); }
+  });
+
+  function abrirObs(fila, abrir) {
+    var obs = filaObs(fila);
+    if (!obs) return;
+    obs.classList.toggle("cerrada", !abrir);
+    fila.querySelector("button.abrir-obs").setAttribute("aria-expanded", abrir ? "true" : "false");
+  }
+
+  form.addEventListener("submit", function (ev) {
+    if (!window.fetch) return; // classic POST of the whole grid
+    ev.preventDefault();
+    guardarTodo();
   });
 
   window.addEventListener("beforeunload", function (ev) {
-    if (sucio) { ev.preventDefault(); ev.returnValue = ""; }
+    var pendiente = enCurso || cola.length || filas.some(function (f) { return sucia(f); });
+    if (pendiente) { ev.preventDefault(); ev.returnValue = ""; }
   });
 
-  form.addEventListener("submit", function () {
-    sucio = false;
-    var boton = document.getElementById("guardar");
-    if (boton) { boton.disabled = true; boton.textContent = "Guardando…"; }
+  /* --- Initial state ------------------------------------------------------------------- */
+  filas.forEach(function (fila) {
+    if (!fila.dataset.url) return;
+    fila.dataset.estado = "limpia";
+    if (fila.querySelector(".celda-error")) marcar(fila, "rechazado", "Hay celdas con errores.");
+    else if (fila.querySelector(".conflicto")) marcar(fila, "conflicto");
+    else if (enviada) marcar(fila, "pendiente");
   });
-
-  // Textareas grow with their content.
-  function ajustar(t) { t.style.height = "auto"; t.style.height = t.scrollHeight + 2 + "px"; }
-  form.querySelectorAll(".col-obs textarea").forEach(function (t) {
-    if (t.value) ajustar(t);
-    t.addEventListener("input", function () { ajustar(t); });
-  });
-
-  // Typed values re-shown after a rejected save: refresh their preview.
   if (form.querySelector(".celda-error, .conflicto")) filas.forEach(recalcularFila);
   var primero = form.querySelector(
-    "td.celda-error input, td.conflicto input, label.celda-error textarea"
+    "td.celda-error input, td.conflicto input, .obs-mes.celda-error textarea"
   );
   if (primero) primero.focus();
 
@@ -298,6 +639,7 @@
   if (!primero && /^[ro]-\d+-\d+$/.test(pedida || "")) {
     var destino = form.querySelector('[data-celda="' + pedida + '"]');
     if (destino) {
+      if (pedida[0] === "o") abrirObs(filaDe(destino), true);
       destino.classList.add("celda-pedida");
       destino.scrollIntoView({ block: "center", inline: "nearest" });
       var campo = document.getElementById(pedida);

@@ -1,4 +1,5 @@
-"""Capture round trip in a real browser: keyboard, paste from Excel, save, reload, errors."""
+"""Capture round trip in a real browser: keyboard, paste from Excel, per-row save, reload,
+errors (a bad cell refuses only its own row)."""
 
 from decimal import Decimal
 
@@ -68,11 +69,12 @@ def test_capturista_fills_the_grid_with_keyboard_and_paste_and_it_persists(
     # Live preview: P = 1 and R = 1,234.5 in April.
     fila_a = pagina.locator(f"#meta-{a.pk}")
     assert "123,450.00%" in fila_a.locator("td.pct").first.inner_text()
+    pagina.click(f"#meta-{a.pk} button.abrir-obs")  # observaciones open below the row
     pagina.fill(f"textarea[name=o-{a.pk}-4]", "Campaña extraordinaria de abril")
-
-    with pagina.expect_navigation():
-        pagina.click("#guardar")
-    assert "Se guardaron 7 celda(s)" in pagina.inner_text(".mensajes")
+    pagina.click("#guardar")
+    for meta in (a, b, c):
+        expect_estado(pagina, meta, "Guardado")
+    assert "3 fila(s) guardadas" in pagina.inner_text("#estado-cambios")
 
     pagina.reload()
     assert pagina.input_value(f"#r-{a.pk}-4") == "1,234.5"
@@ -89,7 +91,16 @@ def test_capturista_fills_the_grid_with_keyboard_and_paste_and_it_persists(
     }  # fmt: skip
 
 
-def test_a_bad_value_shows_its_error_next_to_the_cell_and_nothing_is_saved(
+def expect_estado(pagina, meta, texto: str) -> None:
+    """Wait until the row's state, in words, starts with `texto`."""
+    pagina.wait_for_function(
+        "([id, t]) => document.querySelector('#meta-' + id + ' .estado-fila')"
+        ".textContent.startsWith(t)",
+        arg=[meta.pk, texto],
+    )
+
+
+def test_a_bad_value_shows_its_error_next_to_the_cell_and_only_its_row_is_refused(
     pagina, live_server, poa, personas
 ):
     a, b, _ = poa.metas_a1
@@ -100,13 +111,40 @@ def test_a_bad_value_shows_its_error_next_to_the_cell_and_nothing_is_saved(
     pagina.keyboard.type("1,5")
     # The preview already flags it while typing…
     assert "ambiguo" in pagina.inner_text(f"#meta-{b.pk} td.r.celda-error")
-    with pagina.expect_navigation():
-        pagina.click("#guardar")
-    # …and the server refuses the whole grid, with the error next to the cell.
-    celda = pagina.locator(f"#meta-{b.pk} td.celda-error").first
-    assert "«1,5» es ambiguo" in celda.inner_text()
-    assert "No se guardó nada" in pagina.inner_text(".mensajes")
+    pagina.click("#guardar")
+    # …its row is refused and stays on screen, while the valid row is stored.
+    expect_estado(pagina, a, "Guardado")
+    expect_estado(pagina, b, "Rechazada")
+    assert "ambiguo" in pagina.inner_text(f"#meta-{b.pk} td.celda-error")
     assert pagina.input_value(f"#r-{b.pk}-4") == "1,5"  # typed values stay on screen
+    assert list(Avance.objects.values_list("meta_id", "mes", "realizado")) == [(a.pk, 4, D5)]
+    pagina.on("dialog", lambda dialogo: dialogo.accept())  # leave although 1,5 is unsaved
+    pagina.reload()
     assert pagina.input_value(f"#r-{a.pk}-4") == "5"
-    assert _activa(pagina) == f"r-{b.pk}-4"  # focus goes to the first error
-    assert not Avance.objects.exists()
+    assert pagina.input_value(f"#r-{b.pk}-4") == ""
+
+
+D5 = Decimal("5")
+
+
+def test_without_javascript_the_classic_post_refuses_the_whole_grid(
+    live_server, navegador, poa, personas
+):
+    a, b, _ = poa.metas_a1
+    contexto = navegador.new_context(java_script_enabled=False, locale="es-MX")
+    pagina = contexto.new_page()
+    try:
+        entrar(pagina, live_server.url, "capturista", CLAVE)
+        pagina.goto(f"{live_server.url}/captura/{poa.unidad_a1.pk}/2/")
+        pagina.fill(f"#r-{a.pk}-4", "5")
+        pagina.fill(f"#r-{b.pk}-4", "1,5")
+        with pagina.expect_navigation():
+            pagina.click("#guardar")
+        celda = pagina.locator(f"#meta-{b.pk} td.celda-error").first
+        assert "«1,5» es ambiguo" in celda.inner_text()
+        assert "No se guardó nada" in pagina.inner_text(".mensajes")
+        assert pagina.input_value(f"#r-{b.pk}-4") == "1,5"
+        assert pagina.input_value(f"#r-{a.pk}-4") == "5"
+        assert not Avance.objects.exists()
+    finally:
+        contexto.close()
