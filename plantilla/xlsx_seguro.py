@@ -10,6 +10,12 @@ treats as text.
 
 Macro-enabled workbooks (.xlsm, a vbaProject.bin part, macro content types) are refused.
 
+Work is bounded, not only bytes: every worksheet part is streamed (lxml iterparse, elements
+cleared as they go) and its *real* cells counted, ignoring the declared `<dimension>`; a
+cell beyond column `POA_XLSX_MAX_COLUMNAS` or more than `POA_XLSX_MAX_FILAS` rows with
+cells refuse the file before openpyxl pads rows out to the last column (a 0.12 MB sheet
+with one cell in column XFD used to cost 1.9 GB).
+
 Writing: a text that starts with = + - @ (tab, CR) is neutralized as OWASP advises: a
 quote-prefix style (`celda_texto`, or `texto_seguro` + `proteger_celda`), so it stays text
 on open and after a user edits the cell.
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 import zlib
 from copy import copy
@@ -28,8 +35,10 @@ from typing import Any
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from lxml import etree
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.rich_text import CellRichText
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.xml import DEFUSEDXML
 
 if not DEFUSEDXML:  # pragma: no cover - depends on the environment
@@ -55,6 +64,9 @@ MENSAJE_MACROS = (
     "El libro contiene macros (.xlsm o proyecto VBA): por seguridad no se aceptan. "
     "Guárdelo como «Libro de Excel (.xlsx)», sin macros, y vuelva a subirlo."
 )
+_NS_HOJA = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 MAX_MIEMBROS = 5000
 BLOQUE = 1024 * 1024
 DECLARACIONES_PROHIBIDAS = (b"<!DOCTYPE", b"<!ENTITY")
@@ -183,6 +195,80 @@ def validar_xlsx(datos: bytes) -> None:
         raise ArchivoNoValido(
             "El archivo es un documento de Office pero no un libro de Excel .xlsx."
         )
+    validar_dimensiones(paquete)
+
+
+_COLUMNA = re.compile(r"^\$?([A-Za-z]{1,3})\$?\d*$")
+
+
+def _nombres_de_hojas(paquete: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part (`xl/worksheets/sheet1.xml`) → the sheet's title, for the messages."""
+    try:
+        libro = etree.fromstring(paquete.read("xl/workbook.xml"), _PARSER)
+        rels = etree.fromstring(paquete.read("xl/_rels/workbook.xml.rels"), _PARSER)
+    except (KeyError, etree.XMLSyntaxError):
+        return {}
+    destinos = {}
+    for rel in rels:
+        destino = (rel.get("Target") or "").lstrip("/")
+        destinos[rel.get("Id")] = destino if destino.startswith("xl/") else f"xl/{destino}"
+    nombres = {}
+    for hoja in libro.iter(f"{{{_NS_HOJA}}}sheet"):
+        rid = hoja.get(f"{{{_NS_REL}}}id")
+        if rid in destinos:
+            nombres[destinos[rid]] = hoja.get("name") or destinos[rid]
+    return nombres
+
+
+def validar_dimensiones(paquete: zipfile.ZipFile) -> None:
+    """Refuse sheets whose real cells go past the column or row limits (streamed, O(1) memory)."""
+    nombres = _nombres_de_hojas(paquete)
+    for miembro in paquete.namelist():
+        if miembro.startswith("xl/worksheets/") and miembro.endswith(".xml"):
+            with paquete.open(miembro) as flujo:
+                _medir_hoja(flujo, nombres.get(miembro, miembro))
+
+
+def _medir_hoja(flujo, nombre: str) -> None:
+    max_columnas = settings.POA_XLSX_MAX_COLUMNAS
+    max_filas = settings.POA_XLSX_MAX_FILAS
+    filas = 0
+    columna = 0
+    try:
+        for evento, elemento in etree.iterparse(
+            flujo, events=("start", "end"), tag=(f"{{{_NS_HOJA}}}row", f"{{{_NS_HOJA}}}c"),
+            resolve_entities=False, no_network=True, huge_tree=False,
+        ):  # fmt: skip
+            es_fila = elemento.tag.endswith("}row")
+            if evento == "start":
+                if es_fila:
+                    columna = 0
+                continue
+            if es_fila:
+                filas += 1 if columna else 0
+                if filas > max_filas:
+                    raise ArchivoNoValido(
+                        f"La hoja «{nombre}» tiene más de {max_filas:,} filas con datos; el "
+                        f"máximo permitido es {max_filas:,}. Divídala en varios archivos o "
+                        "borre las filas sobrantes y vuelva a subirla."
+                    )
+                elemento.clear(keep_tail=False)
+                continue
+            referencia = _COLUMNA.match(elemento.get("r") or "")
+            columna = column_index_from_string(referencia.group(1).upper()) if referencia else (
+                columna + 1
+            )  # fmt: skip
+            if columna > max_columnas:
+                raise ArchivoNoValido(
+                    f"La hoja «{nombre}» tiene una celda en la columna "
+                    f"{get_column_letter(min(columna, 18278))} (la número {columna:,}); el máximo "
+                    f"permitido es la columna {get_column_letter(max_columnas)} "
+                    f"({max_columnas}). Borre las columnas sobrantes y vuelva a subirla."
+                )
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise ArchivoNoValido(
+            f"La hoja «{nombre}» del libro está dañada (XML no válido); no se procesa."
+        ) from exc
 
 
 def abrir_libro(archivo: Any):

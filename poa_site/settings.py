@@ -209,6 +209,9 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5000)
 POA_UPLOAD_MAX_BYTES = env_int("POA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 POA_UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int("POA_UPLOAD_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+# Work bounds of an uploaded sheet, counted on its real cells (plantilla.xlsx_seguro).
+POA_XLSX_MAX_COLUMNAS = env_int("POA_XLSX_MAX_COLUMNAS", 256)
+POA_XLSX_MAX_FILAS = env_int("POA_XLSX_MAX_FILAS", 40000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = POA_UPLOAD_MAX_BYTES
 
 # --- El ayuntamiento (encabezado de reportes) ------------------------------------------
