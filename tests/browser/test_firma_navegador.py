@@ -15,6 +15,7 @@ from avances.models import Avance, EventoFirma, TrimestreFirma
 from plantilla.demo import CONTRASENA_DEMO, crear_usuarios_demo
 from programas.models import Meta, Programa, UnidadEjecutora
 from tests.browser.conftest import entrar
+from tests.browser.test_captura_navegador import expect_estado
 
 pytestmark = pytest.mark.browser
 
@@ -87,8 +88,10 @@ def test_full_signoff_cycle_with_the_demo_signers(pagina, live_server, poa_demo)
     # 4. The capturista corrects the observación in the grid.
     como(pagina, "capturista")
     pagina.goto(f"{base}/captura/{unidad.pk}/1/")
+    pagina.click(f'button[aria-controls="obs-{meta.pk}"]')  # the row's observaciones unfold
     pagina.fill(f"textarea[name=o-{meta.pk}-3]", "Se entregaron los apoyos programados en marzo.")
-    pulsar(pagina, "#guardar")
+    pagina.click("#guardar")  # rows save on their own (Ctrl+S / the button)
+    expect_estado(pagina, meta, "Guardado")
     assert Avance.objects.get(meta=meta, mes=3).observaciones == (
         "Se entregaron los apoyos programados en marzo."
     )
