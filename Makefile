@@ -48,3 +48,8 @@ bench: migrate
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*
+
+# Prueba de carga (issue 16): gunicorn + Celery + PostgreSQL poa_carga + Redis en loopback.
+.PHONY: carga
+carga: install
+	CARGA_USUARIOS=$${CARGA_USUARIOS:-100} CARGA_SEGUNDOS=$${CARGA_SEGUNDOS:-60} bench/carga/correr.sh
