@@ -14,11 +14,14 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import (
     Http404,
+    HttpResponse,
     HttpResponseForbidden,
     HttpResponseNotFound,
     HttpResponseServerError,
+    JsonResponse,
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -39,6 +42,36 @@ def pagina_404(request) -> HttpResponseNotFound:
 def pagina_403(request, exception: PermissionDenied) -> HttpResponseForbidden:
     mensaje = str(exception) if exception.args else ""
     return HttpResponseForbidden(render(request, "403.html", {"exception": mensaje}).content)
+
+
+MENSAJE_BASE_NO_DISPONIBLE = (
+    "La base de datos no responde en este momento; no se guardó nada. "
+    "Espere unos segundos y vuelva a intentarlo."
+)
+
+
+def base_no_disponible(request) -> HttpResponse:
+    """503 with a retry message when the database is unreachable (restart, network)."""
+    if "application/json" in request.headers.get("Accept", ""):
+        respuesta = JsonResponse(
+            {"estado": "error", "mensaje": MENSAJE_BASE_NO_DISPONIBLE}, status=503
+        )
+    else:
+        respuesta = HttpResponse(
+            '<!DOCTYPE html><html lang="es-MX"><head><meta charset="utf-8">'
+            "<title>Servicio no disponible · POA municipal</title></head><body><main>"
+            f"<h1>Servicio no disponible</h1><p>{MENSAJE_BASE_NO_DISPONIBLE}</p>"
+            '<p><a href="">Volver a intentar</a></p></main></body></html>',
+            status=503,
+        )
+    respuesta["Retry-After"] = "10"
+    respuesta["Cache-Control"] = "no-store"
+    sesion = getattr(request, "session", None)
+    if sesion is not None and not hasattr(sesion, "_session_cache"):
+        # The session could not be loaded: answer with it empty (not deleted, not saved)
+        # so no middleware after this one queries the database again.
+        sesion._session_cache = {}
+    return respuesta
 
 
 def pagina_500() -> HttpResponseServerError:
@@ -62,6 +95,12 @@ class PaginasDeErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)) and not traza_tecnica():
+            log_peticiones.error(
+                "Base de datos sin respuesta: %s %s", request.method, request.path,
+                exc_info=exception,
+            )  # fmt: skip
+            return base_no_disponible(request)
         if not settings.DEBUG:
             return None  # Django's own handlers render the same templates
         if isinstance(exception, Http404):

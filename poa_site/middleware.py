@@ -3,6 +3,7 @@
 import logging
 import time
 
+from django.db import DatabaseError
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 
@@ -65,8 +66,7 @@ class SinCacheAutenticadoMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if _autenticado(request) is not False:  # unknown (database down): no-store too
             response["Cache-Control"] = "private, no-store"
         return response
 
@@ -109,8 +109,19 @@ class RegistroPeticionesMiddleware:
         return response
 
 
-def _usuario_id(request) -> str:
+def _autenticado(request) -> bool | None:
+    """Whether the request has a logged-in user; None when the session cannot be read
+    (the database is down: the response is already the retry message)."""
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return str(user.pk)
+    if user is None:
+        return False
+    try:
+        return bool(user.is_authenticated)
+    except DatabaseError:
+        return None
+
+
+def _usuario_id(request) -> str:
+    if _autenticado(request):
+        return str(request.user.pk)
     return "-"

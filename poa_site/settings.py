@@ -127,6 +127,7 @@ if DATABASE_URL == DEFAULT_SQLITE:
 if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
     raise ImproperlyConfigured("DATABASE_URL debe empezar con sqlite:// o postgres://")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # reconnect after a database restart
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Several users at once: WAL lets readers proceed during a write; IMMEDIATE takes the

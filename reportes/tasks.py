@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connections
 from django.http import Http404
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerSinRespuesta
 
 from reportes.alcance import parametros_para_usuario
 from reportes.formatos import EXPORTADORES
@@ -25,7 +26,10 @@ def carpeta_trabajos() -> Path:
     return Path(settings.MEDIA_ROOT) / "reportes" / "trabajos"
 
 
-@shared_task(name="reportes.generar_reporte")
+# acks_late + reject_on_worker_lost: a worker process killed mid-job (OOM, kill -9) gives
+# the message back to the broker and another worker renders it again (the task only
+# overwrites its own row and file, so running it twice is harmless).
+@shared_task(name="reportes.generar_reporte", acks_late=True, reject_on_worker_lost=True)
 def generar_reporte(trabajo_id: int) -> str:
     """Render job `trabajo_id`, re-checking the requester's scope; return its final state."""
     trabajo = TrabajoReporte.objects.select_related("usuario").filter(pk=trabajo_id).first()
@@ -87,8 +91,21 @@ def encolar(trabajo_id: int) -> None:
     row is committed (`transaction.on_commit`).
     """
     if not settings.POA_TAREAS_EN_HILO:
-        generar_reporte.delay(trabajo_id)
-        return
+        try:
+            # No publish retries: with the broker down the user must not wait for them.
+            generar_reporte.apply_async(args=[trabajo_id], retry=False)
+            return
+        except (BrokerSinRespuesta, OSError):  # broker down: render it in this process
+            logger.warning(
+                "Broker de Celery sin respuesta; el trabajo %s se genera en el proceso web",
+                trabajo_id,
+                exc_info=True,
+            )
+    en_hilo(trabajo_id)
+
+
+def en_hilo(trabajo_id: int) -> None:
+    """Run job `trabajo_id` in a daemon thread of this process."""
 
     def correr() -> None:
         try:
