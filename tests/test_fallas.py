@@ -223,7 +223,10 @@ def test_a_job_left_running_by_a_dead_worker_shows_interrupted_and_can_be_asked_
     pagina = client.get(reverse("reportes:trabajo", args=[trabajo.pk])).content.decode()
     assert "Interrumpido" in pagina and "Vuelva a solicitarlo" in pagina
     assert 'http-equiv="refresh"' not in pagina  # the page stops polling: never stuck
-    # Asking again renders it (in tests the task runs in the request).
+    # «Generar de nuevo» posts the same parameters; asking again renders it (in tests the
+    # task runs in the request).
+    assert 'id="generar-de-nuevo"' in pagina and "Generar de nuevo" in pagina
+    assert f'name="ramo" value="{poa.ramo_a.pk}"' in pagina
     with django_capture_on_commit_callbacks(execute=True):
         nuevo = client.post(
             reverse("reportes:generar"),
