@@ -12,6 +12,19 @@ def inicializar() -> None:
     weasyprint.HTML(string="<p>.</p>").render()
 
 
-def pdf_de_html(html: str, base_url: str) -> bytes:
-    """Lay out ready-made HTML and return the PDF bytes."""
-    return weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+def pdf_de_html(html: str, base_url: str, opciones: dict | None = None) -> bytes:
+    """Lay out ready-made HTML and return the PDF bytes.
+
+    `opciones` (picklable, built by `reportes.pdf_archivo.opciones_archivo`) turns a signed
+    sheet into an archive PDF: `pdf_variant`, `pdf_tags` and `adjuntos`, a list of
+    (file name, bytes, description) embedded as PDF/A-3 associated files ("Data").
+    """
+    opciones = dict(opciones or {})
+    adjuntos = [
+        weasyprint.Attachment(string=datos, name=nombre, description=descripcion,
+                              relationship="Data")
+        for nombre, datos, descripcion in opciones.pop("adjuntos", ())
+    ]  # fmt: skip
+    if adjuntos:
+        opciones["attachments"] = adjuntos
+    return weasyprint.HTML(string=html, base_url=base_url).write_pdf(**opciones)

@@ -31,6 +31,9 @@ from reportes.xlsx_plan import COLORES_SEMAFORO, Estilo, PlanHoja, plan_de_hoja
 
 if TYPE_CHECKING:
     from reportes.formatos.base import Documento
+    from reportes.pdf_indice import Entrada
+
+NOMBRE_INDICE = "Índice"
 
 __all__ = ["COLORES_SEMAFORO", "renderizar_xlsx", "sin_recoleccion_ciclica", "escribir_plan"]
 
@@ -183,10 +186,42 @@ def sin_recoleccion_ciclica() -> Iterator[None]:
             gc.enable()
 
 
-def renderizar_xlsx(documento: Documento, *, ayuntamiento: str) -> bytes:
+def _hoja_indice(libro, documento: Documento, entradas: list[Entrada] | None) -> None:
+    """A first worksheet linking every sheet of a consolidated workbook, with its ramo."""
+    nombres = {h.nombre.lower() for h in documento.hojas}
+    nombre = NOMBRE_INDICE if NOMBRE_INDICE.lower() not in nombres else f"{NOMBRE_INDICE}~"
+    ws = libro.add_worksheet(nombre)
+    titulo = libro.add_format({"bold": True, "font_size": 12, "font_color": "#7A1F3D"})
+    encabezado = libro.add_format({"bold": True, "bg_color": "#ECE3E6", "border": 1})
+    vinculo = libro.add_format({"font_color": "#0563C1", "underline": 1})
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 60)
+    ws.set_column(2, 2, 60)
+    ws.write_string(0, 0, f"{documento.titulo} — índice", titulo)
+    ws.write_string(1, 0, f"{len(documento.hojas)} hojas; cada vínculo abre la suya.")
+    for k, texto in enumerate(("Hoja", "Ramo", "Sección")):
+        ws.write_string(3, k, texto, encabezado)
+    if entradas is None or len(entradas) != len(documento.hojas):
+        entradas = None
+    for i, hoja in enumerate(documento.hojas):
+        destino = hoja.nombre.replace("'", "''")
+        ws.write_url(4 + i, 0, f"internal:'{destino}'!A1", vinculo, string=hoja.nombre)
+        ws.write_string(4 + i, 1, entradas[i].grupo if entradas else "")
+        ws.write_string(4 + i, 2, entradas[i].titulo if entradas else hoja.pie)
+    ws.freeze_panes(4, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+
+
+def renderizar_xlsx(
+    documento: Documento, *, ayuntamiento: str, entradas: list[Entrada] | None = None
+) -> bytes:
+    """The workbook; several sheets open on an index sheet (`entradas` names each one)."""
     salida = io.BytesIO()
     libro = xlsxwriter.Workbook(salida, OPCIONES_LIBRO)
     formatos = _Formatos(libro)
+    if len(documento.hojas) > 1:
+        _hoja_indice(libro, documento, entradas)
     for hoja in documento.hojas:
         # Each sheet's plan is dropped once written: only XlsxWriter's cells stay.
         escribir_plan(libro, plan_de_hoja(hoja, ayuntamiento), formatos)

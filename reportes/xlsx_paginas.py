@@ -62,5 +62,17 @@ def saltos_de_pagina(plan: PlanHoja) -> list[int]:
         for holgura in HOLGURAS:
             inicios = _inicios_de_pagina(plan, ALTO_UTIL_PT * holgura / escala, ultima)
             if inicios[-1] > plan.ultima_fila_tabla:  # the last page would hold no table row
-                return [plan.ultima_fila_tabla]
+                return [_salto(plan)]
     return []
+
+
+FILAS_TABLA_CORTA = 6  # a closing table this short moves whole (title, header and rows)
+
+
+def _salto(plan: PlanHoja) -> int:
+    """Above the last row; above the whole last table when it is a short one (the
+    cronograma's Indicador de medida), so its title and header never stay behind."""
+    inicio = plan.inicio_ultima_tabla
+    if inicio and plan.ultima_fila_tabla - inicio < FILAS_TABLA_CORTA:
+        return inicio
+    return plan.ultima_fila_tabla

@@ -78,6 +78,7 @@ class PlanHoja:
     congelar: int = 0  # first row below the frozen panes (0 = none)
     titulos_impresion: tuple[int, int] | None = None  # rows repeated on every page
     ultima_fila_tabla: int = 0  # the last row of the last table (before legend and signatures)
+    inicio_ultima_tabla: int = 0  # the first row (title or header) of the last table
     saltos: list[int] = field(default_factory=list)  # manual page breaks above these rows
     pie_izquierdo: str = ""
     borrador: bool = False
@@ -253,10 +254,14 @@ def _filas(plan: PlanHoja, inicio: int, filas: list[list[Celda]], *, encabezado:
 
 def _tablas(plan: PlanHoja, hoja: Hoja, fila: int) -> int:
     """Every table, a blank row after each; the first one's header is frozen and printed."""
-    for i, tabla in enumerate(hoja.tablas):
+    for tabla in hoja.tablas:
+        plan.inicio_ultima_tabla = fila
+        if tabla.titulo:  # a block's title (POA trimestral: one block per área)
+            plan.poner(fila, 1, tabla.titulo, ETIQUETA, columnas=plan.columnas)
+            fila += 1
         inicio = fila
         fila = _filas(plan, fila, tabla.encabezado, encabezado=True)
-        if i == 0:
+        if not plan.congelar and tabla.repetir_encabezado:
             plan.congelar = fila
             plan.titulos_impresion = (inicio, fila - 1)
         fila = _filas(

@@ -144,7 +144,7 @@ def test_avance_indicadores_xlsx_has_the_demo_figures(poa_demo):
     nombre, _, contenido = _render("avance-indicadores", "xlsx")
     assert nombre == "avance-indicadores_2022_T3_consolidado.xlsx"
     wb = libro(contenido)
-    assert wb.sheetnames == ["01-010-001", "54-511-54101", "OROMAPAS-001-SOM"]
+    assert wb.sheetnames == ["Índice", "01-010-001", "54-511-54101", "OROMAPAS-001-SOM"]
     ws = wb["OROMAPAS-001-SOM"]
     fila = _fila(ws, "5.1")
     e = esperado_51(3)
@@ -242,7 +242,7 @@ def test_mir_pdf(poa_demo):
 
 def test_ficha_has_one_sheet_per_indicator_and_the_table_by_period(poa_demo):
     wb = libro(_render("ficha-indicador", "xlsx")[2])
-    assert wb.sheetnames == ["01-010-C1.1", "54-511-P.1", "OROMAPAS-001-5.1"]
+    assert wb.sheetnames == ["Índice", "01-010-C1.1", "54-511-P.1", "OROMAPAS-001-5.1"]
     ws = wb["OROMAPAS-001-5.1"]
     valores = {c.value for fila in ws.iter_rows() for c in fila}
     assert {"Línea base", "Meta anual", "Sentido", "Ascendente", "Continua",
@@ -267,7 +267,7 @@ def test_ficha_pdf_one_page_per_indicator(poa_demo):
     from tests.apoyo_reportes import paginas_pdf
 
     contenido = _render("ficha-indicador", "pdf")[2]
-    assert paginas_pdf(contenido) == 3
+    assert paginas_pdf(contenido) == 1 + 3  # the table of contents, then one per indicator
     texto = texto_pdf(contenido)
     assert texto.count("FICHA TÉCNICA DEL INDICADOR") == 3
     e = esperado_51(3)
@@ -439,7 +439,7 @@ def test_query_count_does_not_grow_with_indicators(poa_demo):
     assert muchas == pocas, (pocas, muchas)
     assert max(pocas.values()) <= 25
     wb = libro(_render("ficha-indicador", "xlsx", ramo_id=_ramo("OROMAPAS"))[2])
-    assert len(wb.sheetnames) == 30
+    assert len(wb.sheetnames) == 1 + 30  # the index sheet and one per indicator
 
 
 # --- A signed quarter -------------------------------------------------------------------------

@@ -128,7 +128,7 @@ def test_unsigned_pdf_is_marked_borrador_on_every_page_and_has_no_qr(poa, person
 def test_consolidated_pdf_marks_each_section_by_its_own_state(poa, personas, base_url):
     firma = _firmar_a1_con_varias_paginas(poa, personas)
     url = base_url + reverse("firmas:verificar", kwargs={"codigo": firma.codigo_verificacion})
-    paginas = _paginas_texto(_render("pdf"))
+    paginas = _paginas_texto(_render("pdf"))[1:]  # page 1: the table of contents
     de_a1 = [p for p in paginas if "54101 Dirección" in _una_linea(p)]
     otras = [p for p in paginas if "54101 Dirección" not in _una_linea(p)]
     assert len(de_a1) >= 2 and len(otras) >= 2  # A1 signed; A2 and B1 not
@@ -162,8 +162,8 @@ def firma_codigo(poa) -> str:
 
 def test_xlsx_of_a_quarter_never_signed_says_borrador(poa, base_url):
     wb = libro(_render("xlsx", reporte="avance-trimestre"))
-    assert len(wb.worksheets) == 3
-    for ws in wb.worksheets:
+    assert len(wb.worksheets) == 1 + 3  # the index sheet first
+    for ws in wb.worksheets[1:]:
         assert ws.oddHeader.center.text == MARCA
         assert MARCA in _celdas(ws)
 
@@ -196,7 +196,7 @@ def test_identificacion_sheet_is_borrador_until_every_unidad_of_the_programa_sig
         accion(**r, usuario=usuario)
     llevar_a(Estado.AUTORIZADO, poa, personas)  # A1 signed, A2 (same programa A) not
     wb = libro(_render("xlsx", reporte="identificacion-programas"))
-    marcas = {ws.title: ws.oddHeader.center.text for ws in wb.worksheets}
+    marcas = {ws.title: ws.oddHeader.center.text for ws in wb.worksheets[1:]}
     assert marcas == {"54-511": MARCA, "01-010": None}
-    paginas = _paginas_texto(_render("pdf", reporte="identificacion-programas"))
+    paginas = _paginas_texto(_render("pdf", reporte="identificacion-programas"))[1:]  # 1: índice
     assert [MARCA in _una_linea(p) for p in paginas] == [False, True]  # 01 before 54

@@ -146,8 +146,8 @@ def test_poa_trimestral_oromapas_q2_totals(poa_demo):
     ramos, _ = _ids(poa_demo)
     _, _, contenido = _render("poa-trimestral", "xlsx", 2, ramo_id=ramos["OROMAPAS"])
     wb = libro(contenido)
-    assert wb.sheetnames == ["DG", "SA", "SC", "SOM", "SP"]  # one worksheet per área
-    ws = wb["SC"]
+    assert wb.sheetnames == ["OROMAPAS"]  # one worksheet per organismo, a block per área
+    ws = wb["OROMAPAS"]
     fila = _valores(ws, fila_con(ws, "2.1.1.2.16.6", columna=1))
     assert fila[3] == 664320
     assert fila[4:6] == [55300, 56006] and fila[6] == pytest.approx(1.0128, abs=0.00005)
@@ -156,7 +156,8 @@ def test_poa_trimestral_oromapas_q2_totals(poa_demo):
     assert ws.cell(row=fila_con(ws, "2.1.1.2.16.6", columna=1), column=17).number_format == (
         "0.00%"
     )
-    total = wb["SP"]
+    total = ws
+    assert fila_con(ws, "TOTAL") > fila_con(ws, "2.1.1.2.45.6.e", columna=1)  # after SP
     fila_total = _valores(total, fila_con(total, "TOTAL"))
     assert fila_total[3] == 694836
     assert float(fila_total[16]) == pytest.approx(0.5035, abs=0.00005)
@@ -233,12 +234,14 @@ def test_cronograma_marks_months_and_efficiency(poa_demo):
     fila = _valores(ws, fila_con(ws, "100.- Proporcionar", columna=2))
     meses = fila[9:21]
     assert [i + 1 for i, v in enumerate(meses) if v == "X"] == [6, 9, 12]
-    assert fila[5] == 91 and fila[7] == 91 and float(fila[8]) == pytest.approx(1)
+    # Meta programada / alcanzada: N° to the quarter, % of the meta anual (91 / 320).
+    assert fila[4] == 320 and fila[5] == 91 and fila[7] == 91
+    assert float(fila[6]) == float(fila[8]) == pytest.approx(91 / 320)
     assert fila[0] == 1  # N° is a number and the dates are dates (issue 13)
     assert fila[21:24] == [datetime(2022, 6, 1), datetime(2022, 12, 31), "TRIMESTRAL"]
     assert ws.cell(row=fila_con(ws, "100.- Proporcionar", columna=2), column=22).is_date
     total = _valores(ws, fila_con(ws, "ÍNDICE DE EFICIENCIA"))
-    assert total[5] == 162 and total[7] == 162
+    assert total[5] == 162 and total[7] == 162 and float(total[8]) == pytest.approx(1)
     texto = texto_pdf(_render("cronograma", "pdf", 2, unidad_id=unidades[("54", "54101")])[2])
     assert "CRONOGRAMA" in texto and "Índice de eficiencia" in texto and " X " in texto
 
@@ -251,7 +254,7 @@ def test_every_format_downloads_for_a_whole_ramo(poa_demo):
             assert nombre.endswith(f".{tipo}")
             assert contenido[:4] in (b"%PDF", b"PK\x03\x04")
     wb = libro(_render("tmm-f004", "xlsx", 2, ramo_id=ramos["54"])[2])
-    assert wb.sheetnames == ["54101", "54102", "54201", "54202", "54204"]
+    assert wb.sheetnames == ["Índice", "54101", "54102", "54201", "54202", "54204"]
 
 
 def test_claves_stay_text_and_formulas_are_neutralized(poa_demo):

@@ -26,7 +26,8 @@ def test_reporte_command_without_ramo_is_the_consolidated_file(poa_demo, tmp_pat
         "--formato", "xlsx", "--salida", str(salida),
     )  # fmt: skip
     hojas = libro(salida.read_bytes()).sheetnames
-    assert "OROMAPAS-DG" in hojas and "54-54101" in hojas and "01-000-001" in hojas
+    # One sheet per organismo with a block per área (seed 000), after the index sheet.
+    assert hojas == ["Índice", "01", "54", "OROMAPAS"]
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,7 @@ def test_parallel_sections_join_into_one_pdf():
         Parametros(anio=2033, trimestre=2, formato="pdf", workers=2),
         progreso=lambda hechas, total: avances.append((hechas, total)),
     )
-    assert paginas_pdf(contenido) == 9
+    assert paginas_pdf(contenido) == 1 + 9  # the table of contents, then the sections
     assert avances[-1] == (9, 9) and len(avances) == 9
     texto = texto_pdf(contenido)
     assert texto.count("AVANCE FÍSICO PROGRAMÁTICO") == 9 and "Unidad 3 del ramo 03" in texto

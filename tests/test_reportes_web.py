@@ -46,9 +46,9 @@ def test_capturista_ramo_report_only_holds_own_metas(client, poa, personas):
 def test_planeacion_gets_the_whole_ramo_and_the_consolidated(client, poa, personas):
     client.force_login(personas.planeacion)
     wb = libro(_descarga(client, ramo=poa.ramo_a.pk).content)
-    assert wb.sheetnames == [poa.unidad_a1.clave, poa.unidad_a2.clave]
+    assert wb.sheetnames == ["Índice", poa.unidad_a1.clave, poa.unidad_a2.clave]
     wb = libro(_descarga(client).content)
-    assert len(wb.sheetnames) == 3
+    assert len(wb.sheetnames) == 1 + 3  # the index sheet first
 
 
 def test_bad_filters_show_a_message_not_an_error(client, poa, personas):

@@ -59,8 +59,8 @@ def test_write_only_workbook_keeps_format_properties(poa_demo, monkeypatch):
 
     contenido = _xlsx(ramo.pk, monkeypatch)
     wb = libro(contenido)
-    assert wb.sheetnames == ["054101", "54102", "54201", "54202", "54204"]  # one per unidad
-    for ws in wb.worksheets:
+    assert wb.sheetnames == ["Índice", "054101", "54102", "54201", "54202", "54204"]  # + unidades
+    for ws in wb.worksheets[1:]:  # after the index sheet
         # Header block.
         assert ws["A1"].value.startswith("XXIV AYUNTAMIENTO")
         assert ws.cell(row=1, column=ws.max_column).value == "TMM-F004"

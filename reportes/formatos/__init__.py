@@ -32,6 +32,7 @@ from reportes.formatos import (
     tmm_f004,
 )
 from reportes.formatos.base import Documento
+from reportes.formatos.indice import entradas_indice
 from reportes.formatos.informe_trimestral import INFORME_TRIMESTRAL
 from reportes.pdf import renderizar_pdf  # imports WeasyPrint once per process
 from reportes.selectors import reporte_datos
@@ -45,7 +46,8 @@ FORMATOS_ARCHIVO = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 # Bump when a template or builder changes the look of a format: old cached PDFs are ignored.
-VERSION_PLANTILLAS = "5"  # 5: oficio mensual, hyphenation, signatures kept with the rows
+VERSION_PLANTILLAS = "6"  # 6: PDF/A-3b signed sheets, table of contents, file numbering
+# 5: oficio mensual, hyphenation, signatures kept with the rows
 
 
 @dataclass(frozen=True)
@@ -107,14 +109,23 @@ class Exportador:
                 progreso(1, 1)
             return nombre, FORMATOS_ARCHIVO["pdf"], cache.read_bytes()
         if params.formato == "pdf":
-            contenido = renderizar_pdf(documento, workers=params.workers, progreso=progreso)
+            contenido = renderizar_pdf(
+                documento,
+                workers=params.workers,
+                progreso=progreso,
+                entradas=entradas_indice(documento, datos),
+            )
             if cache is not None:
                 cache.parent.mkdir(parents=True, exist_ok=True)
                 temporal = cache.with_suffix(".tmp")
                 temporal.write_bytes(contenido)
                 temporal.replace(cache)
         else:
-            contenido = renderizar_xlsx(documento, ayuntamiento=settings.POA_AYUNTAMIENTO)
+            contenido = renderizar_xlsx(
+                documento,
+                ayuntamiento=settings.POA_AYUNTAMIENTO,
+                entradas=entradas_indice(documento, datos),
+            )
             if progreso:
                 progreso(1, 1)
         return nombre, FORMATOS_ARCHIVO[params.formato], contenido

@@ -43,6 +43,10 @@ class Tabla:
     encabezado: list[list[Celda]]
     filas: list[Fila] = field(default_factory=list)
     clase: str = ""
+    titulo: str = ""  # a block's title printed above it ("Área o Proyecto Específico: …")
+    # Its header is the one frozen and repeated on every printed page of the XLSX (the first
+    # table with the flag; a small leading table such as the cronograma's alineación has not).
+    repetir_encabezado: bool = True
 
     @property
     def columnas(self) -> int:

@@ -117,3 +117,18 @@ def leyenda_semaforo(u: formulas.Umbrales, columna: str) -> str:
         f"o >{n(u.verde_max)}–{n(u.amarillo_max)} %; rojo fuera de esos rangos; morado N/P; "
         "contorno punteado sin captura."
     )
+
+
+def acciones_con_padre(filas: list[FilaMeta]) -> set[int]:
+    """The meta ids that are acciones of another meta of the same section (DOMAIN.md §1).
+
+    An acción is a meta "N.M" whose grupo is "N - …" while meta "N" is in the section (the
+    Tesorería's structure, seed 004); its work is already in its meta's figures.
+    """
+    claves = {f.clave for f in filas}
+    acciones = set()
+    for f in filas:
+        padre = f.grupo.split(" - ", 1)[0].strip() if " - " in f.grupo else ""
+        if padre and f.clave.startswith(padre + ".") and padre in claves:
+            acciones.add(f.meta_id)
+    return acciones

@@ -1,4 +1,8 @@
-"""POA trimestral (estilo OROMAPAS): P, R and P/R of each month with the ramo's totals row."""
+"""POA trimestral (estilo OROMAPAS, seed 000): one document per organismo (ramo).
+
+The legend of abbreviations at the top, one block per área (unidad) with P, R and P/R of
+each month, the ramo's totals row after the last block and one signature, the director's.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from reportes.formatos.base import (
     sin_captura,
     texto,
 )
-from reportes.formatos.comun import NOMBRES_MES_TITULO, leyenda_semaforo, nombres_hoja, th
+from reportes.formatos.comun import NOMBRES_MES_TITULO, leyenda_semaforo, th
+from reportes.verificable import url_verificacion
 
 ANCHOS = [9, 30, 7, 7] + [4.6, 4.6, 5.2] * 3 + [6.5, 6.5, 6.5, 7, 7]
 
@@ -87,11 +92,64 @@ def _fila_total(s: Seccion, t: formulas.Totales) -> Fila:
     )
 
 
-def _hoja(datos: DatosReporte, s: Seccion, nombre: str, filas: list[Fila]) -> Hoja:
+LEYENDA = (
+    "U.M. = Unidad de Medida, Cant = Cantidad, Prop = Propósito, Comp = Componente, "
+    "Act = Actividad, S.Act = Sub-Actividad, P = Programado, R = Realizado, "
+    "N/P = No Programado, A = Ascendente, B = Descendente"
+)
+
+
+def _director(secciones: list[Seccion]) -> Firmante:
+    """The one signature: the ramo's responsable («Director de …», programas.responsables)."""
+    ramo = secciones[-1].firmantes[2]
+    cargo = (ramo.cargo or "Director").strip()
+    titulo = cargo if " de " in cargo.lower() else f"{cargo} de {secciones[-1].ramo_nombre}"
+    fechas = [s.firmantes[2].fecha for s in secciones if s.firmantes[2].fecha]
+    firmado = all(s.firmado for s in secciones) and fechas
+    return Firmante("", titulo, ramo.nombre, "", max(fechas) if firmado else None)
+
+
+def _bloque(s: Seccion, meses: list[int], ordinal: str, filas: list[Fila]) -> Tabla:
+    return Tabla(
+        list(ANCHOS),
+        _encabezado(meses, ordinal),
+        filas,
+        clase="poa",
+        titulo=f"Área o Proyecto Específico: {s.unidad_nombre} ({s.unidad_clave})",
+    )
+
+
+def _programas(secciones: list[Seccion]) -> str:
+    vistos = dict.fromkeys(f"{s.programa_clave} {s.programa_nombre}" for s in secciones)
+    return "\n".join(vistos)
+
+
+def _notas(datos: DatosReporte, secciones: list[Seccion], firmada: bool) -> list[str]:
+    notas = [
+        "P/R = porcentaje realizado sobre programado. El total acumulado es Σ avance / "
+        "Σ meta anual de las metas que se suman, calculado exacto (no la suma de las filas "
+        "redondeadas).",
+        leyenda_semaforo(datos.umbrales, "el porcentaje de avance trimestral"),
+    ]
+    if firmada and len(secciones) > 1:  # one verification code per área's signed quarter
+        notas.append(
+            "Códigos de verificación (trimestre autorizado de cada área): "
+            + "; ".join(
+                f"{s.unidad_clave} {s.codigo_verificacion} "
+                f"({url_verificacion(s.codigo_verificacion)})"
+                for s in secciones
+                if s.codigo_verificacion
+            )
+        )
+    return notas
+
+
+def _hoja(datos: DatosReporte, secciones: list[Seccion], nombre: str, tablas: list[Tabla]) -> Hoja:
+    """The organismo's document: legend at the top, a block per área, one signature."""
     ordinal = ORDINALES_TRIMESTRE[datos.trimestre]
-    meses = list(formulas.meses_del_trimestre(datos.trimestre))
-    ramo = s.firmantes[2]
-    director = Firmante("", ramo.cargo or "DIRECTOR", ramo.nombre, "", ramo.fecha)
+    s = secciones[0]
+    director = _director(secciones)
+    firmada = all(x.firmado for x in secciones)
     return Hoja(
         nombre=nombre,
         titulo=[f"Programa Operativo Anual {ordinal} Trimestre del {datos.anio}"],
@@ -99,39 +157,51 @@ def _hoja(datos: DatosReporte, s: Seccion, nombre: str, filas: list[Fila]) -> Ho
         fecha=datos.periodo,
         datos=[
             ("Dirección", s.ramo_nombre),
-            ("Director", director.nombre),
-            ("Programa", f"{s.programa_clave} {s.programa_nombre}"),
-            ("Área o Proyecto Específico", f"{s.unidad_nombre} ({s.unidad_clave})"),
+            ("Director", director.nombre or "no registrado"),
+            ("Programa", _programas(secciones)),
+            ("Abreviaturas", LEYENDA),
         ],
-        tablas=[Tabla(list(ANCHOS), _encabezado(meses, ordinal), filas, clase="poa")],
+        tablas=tablas,
         firmantes=[director],
-        verificacion=s.codigo_verificacion,
-        firmada=s.firmado,
-        notas=[
-            "U.M. = Unidad de Medida, Cant = Cantidad, P = Programado, R = Realizado, "
-            "P/R = porcentaje realizado sobre programado, N/P = No Programado. "
-            "El total acumulado es Σ avance / Σ meta anual de las metas que se suman, "
-            "calculado exacto (no la suma de las filas redondeadas).",
-            leyenda_semaforo(datos.umbrales, "el porcentaje de avance trimestral"),
-        ],
-        pie=f"POA {ordinal} Trimestre {datos.anio} · {s.unidad_nombre}",
+        verificacion=s.codigo_verificacion if len(secciones) == 1 else "",
+        firmada=firmada,
+        notas=_notas(datos, secciones, firmada),
+        pie=f"POA {ordinal} Trimestre {datos.anio} · {_ramo_corto(s)}",
     )
 
 
+def _ramo_corto(s: Seccion) -> str:
+    """The ramo in the running footer: its clave, and its name when it fits one line."""
+    return f"{s.ramo_clave} {s.ramo_nombre}" if len(s.ramo_nombre) <= 40 else s.ramo_clave
+
+
+def _nombre_hoja(clave: str, usados: set[str]) -> str:
+    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in clave)[:31] or "ramo"
+    nombre, n = base, 2
+    while nombre.lower() in usados:
+        nombre = f"{base[:28]}~{n}"
+        n += 1
+    usados.add(nombre.lower())
+    return nombre
+
+
 def construir_poa_trimestral(datos: DatosReporte) -> Documento:
+    """One document (sheet) per organismo (ramo), one block per área (DOMAIN.md §6, seed 000)."""
     q = datos.trimestre
     meses = list(formulas.meses_del_trimestre(q))
-    nombres = nombres_hoja(datos.secciones, por_programa=False)
-    ultima_de_ramo = {s.ramo_id: i for i, s in enumerate(datos.secciones)}
-    hojas = []
-    for i, (s, nombre) in enumerate(zip(datos.secciones, nombres, strict=True)):
-        filas = [_fila(fila, meses) for fila in s.filas]
-        if ultima_de_ramo[s.ramo_id] == i:
-            filas.append(_fila_total(s, datos.totales_ramo[s.ramo_id]))
-        hojas.append(_hoja(datos, s, nombre, filas))
+    ordinal = ORDINALES_TRIMESTRE[q]
+    por_ramo: dict[int, list[Seccion]] = {}
+    for s in datos.secciones:
+        por_ramo.setdefault(s.ramo_id, []).append(s)
+    hojas, usados = [], set()
+    for ramo_id, secciones in por_ramo.items():
+        tablas = [_bloque(s, meses, ordinal, [_fila(f, meses) for f in s.filas]) for s in secciones]
+        tablas[-1].filas.append(_fila_total(secciones[-1], datos.totales_ramo[ramo_id]))
+        nombre = _nombre_hoja(secciones[0].ramo_clave, usados)
+        hojas.append(_hoja(datos, secciones, nombre, tablas))
     return Documento(
         nombre=f"POA-trimestral_{datos.anio}_T{q}",
-        titulo=f"Programa Operativo Anual — {ORDINALES_TRIMESTRE[q]} trimestre",
+        titulo=f"Programa Operativo Anual — {ordinal} trimestre",
         hojas=hojas,
         huella_firmada=datos.huella_firmada(),
     )
