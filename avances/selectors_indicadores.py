@@ -67,14 +67,18 @@ def umbrales_del_indicador(indicador: Indicador) -> formulas.Umbrales | None:
 
 def _valores_propios(variable_ids) -> tuple[dict, dict]:
     programados: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for variable_id, periodo, valor in ProgramadoVariable.objects.filter(
-        variable_id__in=variable_ids
-    ).order_by().values_list("variable_id", "periodo", "valor"):
+    for variable_id, periodo, valor in (
+        ProgramadoVariable.objects.filter(variable_id__in=variable_ids)
+        .order_by()
+        .values_list("variable_id", "periodo", "valor")
+    ):
         programados[variable_id][periodo] = valor
     realizados: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
-    for variable_id, periodo, valor in AvanceVariable.objects.filter(
-        variable_id__in=variable_ids
-    ).order_by().values_list("variable_id", "periodo", "realizado"):
+    for variable_id, periodo, valor in (
+        AvanceVariable.objects.filter(variable_id__in=variable_ids)
+        .order_by()
+        .values_list("variable_id", "periodo", "realizado")
+    ):
         realizados[variable_id][periodo] = valor
     return programados, realizados
 
@@ -130,9 +134,11 @@ def filas_indicadores(indicadores, *, trimestre: int) -> list[FilaIndicador]:
     meta_ids = {v.meta_id for v in todas if v.meta_id}
     metas = (programados_por_meta(meta_ids), realizados_por_meta(meta_ids))
     justificaciones: dict[int, dict[int, tuple[str, int]]] = defaultdict(dict)
-    for indicador_id, periodo, texto, version in AvanceIndicador.objects.filter(
-        indicador__in=lista
-    ).order_by().values_list("indicador_id", "periodo", "justificacion", "version"):
+    for indicador_id, periodo, texto, version in (
+        AvanceIndicador.objects.filter(indicador__in=lista)
+        .order_by()
+        .values_list("indicador_id", "periodo", "justificacion", "version")
+    ):
         justificaciones[indicador_id][periodo] = (texto, version)
     filas = []
     for indicador in lista:

@@ -117,7 +117,11 @@ def test_export_has_the_plantilla_layout_with_text_claves_and_numeric_figures(po
     metas = libro["metas"]
     # The plantilla's columns, then the optional cronograma ones (DOMAIN.md §9).
     assert [c.value for c in metas[1]] == [
-        *COLUMNAS_METAS, "responsable", "fecha_inicio", "fecha_fin", "periodicidad"
+        *COLUMNAS_METAS,
+        "responsable",
+        "fecha_inicio",
+        "fecha_fin",
+        "periodicidad",
     ]
     assert [c.value for c in libro["avances"][1]] == COLUMNAS_AVANCES
     filas = {(r[0].value, r[4].value, r[7].value): r for r in metas.iter_rows(min_row=2)}

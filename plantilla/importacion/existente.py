@@ -98,7 +98,5 @@ def _cargar_existente(anio: int, *, modo: str, unidades_permitidas=None) -> Exis
         (p.programa_id, p.capitulo): p
         for p in Presupuesto.objects.filter(programa__ramo__ejercicio=ejercicio)
     }
-    existente.mir = cargar_mir(
-        ejercicio, existente.programas, existente.unidades, existente.metas
-    )
+    existente.mir = cargar_mir(ejercicio, existente.programas, existente.unidades, existente.metas)
     return existente
