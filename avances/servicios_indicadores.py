@@ -140,31 +140,10 @@ def _guardar_variable(entrada, objetos, indicadores, trimestre, reglas, usuario)
     error = error_de_realizado(entrada.realizado)
     if error:
         raise _Rechazo(error)
-    actual = (
-        AvanceVariable.objects.select_for_update()
-        .filter(variable=variable, periodo=entrada.periodo)
-        .first()
-    )
-    if actual is None:
-        if entrada.version:
-            raise _Conflicto("(vacío)")
-        if entrada.realizado is None:
-            return None
-        nuevo = AvanceVariable(variable=variable, periodo=entrada.periodo,
-                               realizado=entrada.realizado, actualizado_por=usuario)  # fmt: skip
-        nuevo._history_user = usuario
-        nuevo.save()
-        return nuevo.version
-    if actual.version != entrada.version:
-        raise _Conflicto("(vacío)" if actual.realizado is None else str(actual.realizado))
-    if actual.realizado == entrada.realizado:
-        return None
-    actual.realizado = entrada.realizado
-    actual.version += 1
-    actual.actualizado_por = usuario
-    actual._history_user = usuario
-    actual.save()
-    return actual.version
+    return _escribir(
+        AvanceVariable, {"variable": variable, "periodo": entrada.periodo}, "realizado",
+        entrada.realizado, entrada.version, usuario,
+    )  # fmt: skip
 
 
 def _guardar_justificacion(entrada, indicadores, trimestre, reglas, usuario) -> int | None:
@@ -180,26 +159,34 @@ def _guardar_justificacion(entrada, indicadores, trimestre, reglas, usuario) -> 
             f"La justificación tiene {len(texto):,} caracteres; el máximo es "
             f"{MAX_JUSTIFICACION:,}. No se cortó: acórtela y guarde de nuevo."
         )
-    actual = (
-        AvanceIndicador.objects.select_for_update()
-        .filter(indicador=indicador, periodo=entrada.periodo)
-        .first()
-    )
+    return _escribir(
+        AvanceIndicador, {"indicador": indicador, "periodo": entrada.periodo}, "justificacion",
+        texto, entrada.version, usuario,
+    )  # fmt: skip
+
+
+def _escribir(modelo, llave: dict, campo: str, valor, version: int, usuario) -> int | None:
+    """Write one versioned value (the row locked): the new version, None if nothing changed.
+
+    A page that showed another version gets a conflict with the stored value.
+    """
+    actual = modelo.objects.select_for_update().filter(**llave).first()
+    vacio = None if campo == "realizado" else ""
     if actual is None:
-        if entrada.version:
-            raise _Conflicto("")
-        if not texto:
+        if version:
+            raise _Conflicto("(vacío)" if vacio is None else "")
+        if valor == vacio:
             return None
-        nuevo = AvanceIndicador(indicador=indicador, periodo=entrada.periodo,
-                                justificacion=texto, actualizado_por=usuario)  # fmt: skip
+        nuevo = modelo(**llave, **{campo: valor}, actualizado_por=usuario)
         nuevo._history_user = usuario
         nuevo.save()
         return nuevo.version
-    if actual.version != entrada.version:
-        raise _Conflicto(actual.justificacion)
-    if actual.justificacion == texto:
+    guardado = getattr(actual, campo)
+    if actual.version != version:
+        raise _Conflicto("(vacío)" if guardado is None else str(guardado))
+    if guardado == valor:
         return None
-    actual.justificacion = texto
+    setattr(actual, campo, valor)
     actual.version += 1
     actual.actualizado_por = usuario
     actual._history_user = usuario
