@@ -177,26 +177,25 @@ class Rejilla:
         ]
 
 
-def rejilla_captura(
-    *,
-    unidad: UnidadEjecutora,
-    trimestre: int,
-    puede_capturar: bool,
-    dia: date | None = None,
-    meta_ids=None,
-) -> Rejilla:
-    """Build the capture grid of one unidad and quarter (constant number of queries).
+@dataclass
+class EstructuraRejilla:
+    """What a row save does not change: the metas in force, their calendar and changes,
+    the locks and deadlines. The per-row save reads it once and builds the grid before and
+    after the save from it, reading only the avances again."""
 
-    `meta_ids` restricts it to some rows (the per-row save reads only the row it saved).
-    """
-    dia = dia or hoy()
+    metas: list[dict]
+    cambios: dict
+    programados: dict
+    autorizados: dict
+    limites: dict
+    cerrados: set
+
+
+def estructura_rejilla(
+    *, unidad: UnidadEjecutora, trimestre: int, meta_ids=None
+) -> EstructuraRejilla:
+    """Read the grid's structure (constant number of queries); `meta_ids` restricts rows."""
     ejercicio = unidad.ramo.ejercicio
-    umbrales = umbrales_de(ejercicio)
-    meses_t = formulas.meses_del_trimestre(trimestre)
-    ultimo = ultimo_mes_capturable(ejercicio.anio, dia)
-    corte = mes_corte(ejercicio.anio, dia)
-    cerrados = meses_cerrados(ejercicio.pk)
-
     consulta = Meta.objects.filter(unidad=unidad)
     if meta_ids is not None:
         consulta = consulta.filter(pk__in=meta_ids)
@@ -210,26 +209,57 @@ def rejilla_captura(
             mes_inicio=m["mes_inicio"], cambios=cambios.get(m["id"], ()), trimestre=trimestre
         )
     ]
-    ids = [m["id"] for m in metas]
-    programados = programados_de_metas(ids)
-    avances = _avances_por_meta(ids)
-    autorizados = mapa_autorizados({(m["programa_id"], unidad.pk) for m in metas})
-    limites = fechas_limite(ejercicio)
+    return EstructuraRejilla(
+        metas=metas,
+        cambios=cambios,
+        programados=programados_de_metas([m["id"] for m in metas]),
+        autorizados=mapa_autorizados({(m["programa_id"], unidad.pk) for m in metas}),
+        limites=fechas_limite(ejercicio),
+        cerrados=meses_cerrados(ejercicio.pk),
+    )
 
-    meses = _meses_rejilla(meses_t, ultimo=ultimo, cerrados=cerrados, puede_capturar=puede_capturar)
+
+def rejilla_captura(
+    *,
+    unidad: UnidadEjecutora,
+    trimestre: int,
+    puede_capturar: bool,
+    dia: date | None = None,
+    meta_ids=None,
+    estructura: EstructuraRejilla | None = None,
+) -> Rejilla:
+    """Build the capture grid of one unidad and quarter (constant number of queries).
+
+    `meta_ids` restricts it to some rows (the per-row save reads only the row it saved);
+    with `estructura` (read by `estructura_rejilla`) only the avances are read.
+    """
+    dia = dia or hoy()
+    ejercicio = unidad.ramo.ejercicio
+    umbrales = umbrales_de(ejercicio)
+    meses_t = formulas.meses_del_trimestre(trimestre)
+    ultimo = ultimo_mes_capturable(ejercicio.anio, dia)
+    corte = mes_corte(ejercicio.anio, dia)
+    if estructura is None:
+        estructura = estructura_rejilla(unidad=unidad, trimestre=trimestre, meta_ids=meta_ids)
+    e = estructura
+    avances = _avances_por_meta([m["id"] for m in e.metas])
+
+    meses = _meses_rejilla(
+        meses_t, ultimo=ultimo, cerrados=e.cerrados, puede_capturar=puede_capturar
+    )
     grupos: dict[int, GrupoRejilla] = {}
-    for meta in metas:
-        bloqueado = trimestre in autorizados.get((meta["programa_id"], unidad.pk), set())
+    for meta in e.metas:
+        bloqueado = trimestre in e.autorizados.get((meta["programa_id"], unidad.pk), set())
         grupo = grupos.get(meta["programa_id"])
         if grupo is None:
             grupo = grupos[meta["programa_id"]] = GrupoRejilla(
                 meta["programa_id"], meta["programa__clave"], meta["programa__nombre"], bloqueado
             )
-        p_meta = programados.get(meta["id"], {})
+        p_meta = e.programados.get(meta["id"], {})
         a_meta = avances.get(meta["id"], {})
         r_meta = {mes: a["realizado"] for mes, a in a_meta.items() if a["realizado"] is not None}
         calculo = calcular_fila(
-            meta, p_meta, r_meta, cambios.get(meta["id"], []),
+            meta, p_meta, r_meta, e.cambios.get(meta["id"], []),
             trimestre=trimestre, mes_corte=corte, umbrales=umbrales,
         )  # fmt: skip
         celdas = _celdas(
@@ -238,7 +268,7 @@ def rejilla_captura(
         )  # fmt: skip
         grupo.filas.append(_fila_rejilla(meta, calculo, celdas, a_meta, meses_t=meses_t))
     _motivos_de_bloqueo(grupos.values(), unidad=unidad, trimestre=trimestre)
-    fecha, configurada = limites[trimestre]
+    fecha, configurada = e.limites[trimestre]
     return Rejilla(
         unidad=unidad,
         ejercicio=ejercicio,
@@ -265,16 +295,20 @@ def _motivos_de_bloqueo(grupos, *, unidad, trimestre: int) -> None:
 def _avances_por_meta(meta_ids) -> dict[int, dict[int, dict]]:
     """The stored cells of the metas, {meta_id: {mes: values() row}} (one query)."""
     avances = defaultdict(dict)
-    for a in Avance.objects.filter(meta_id__in=meta_ids).values(
-        "meta_id",
-        "mes",
-        "realizado",
-        "observaciones",
-        "version",
-        "actualizado_en",
-        "actualizado_por__username",
-        "actualizado_por__first_name",
-        "actualizado_por__last_name",
+    for a in (
+        Avance.objects.filter(meta_id__in=meta_ids)
+        .order_by()
+        .values(
+            "meta_id",
+            "mes",
+            "realizado",
+            "observaciones",
+            "version",
+            "actualizado_en",
+            "actualizado_por__username",
+            "actualizado_por__first_name",
+            "actualizado_por__last_name",
+        )
     ):
         avances[a["meta_id"]][a["mes"]] = a
     return avances

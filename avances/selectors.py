@@ -121,9 +121,8 @@ def figura_mes(calculo_mes: formulas.CalculoMes, *, sentido, vencido, umbrales) 
 
 def programados_de_metas(meta_ids) -> dict[int, dict[int, Decimal]]:
     resultado: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for meta_id, mes, valor in Programado.objects.filter(meta_id__in=meta_ids).values_list(
-        "meta_id", "mes", "valor"
-    ):
+    filas = Programado.objects.filter(meta_id__in=meta_ids).order_by()  # no join to order
+    for meta_id, mes, valor in filas.values_list("meta_id", "mes", "valor"):
         resultado[meta_id][mes] = valor
     return resultado
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from avances import services
 from avances.forms import RejillaCapturaForm, ficha_version
-from avances.rejilla import FilaRejilla, rejilla_captura
+from avances.rejilla import FilaRejilla, estructura_rejilla, rejilla_captura
 from programas.numeros import formatear_numero
 from programas.scope import get_unidad_para_usuario, puede_capturar
 
@@ -92,8 +92,10 @@ def guardar_fila(request, unidad_id: int, trimestre: int, meta_id: int):
         return _respuesta(
             "prohibido", "Solo los capturistas de la unidad pueden guardar avances.", 403
         )
+    # Read once: the structure is the same before and after the save (only avances change).
+    estructura = estructura_rejilla(unidad=unidad, trimestre=trimestre, meta_ids=[meta_id])
     rejilla = rejilla_captura(
-        unidad=unidad, trimestre=trimestre, puede_capturar=True, meta_ids=[meta_id]
+        unidad=unidad, trimestre=trimestre, puede_capturar=True, estructura=estructura
     )
     if not rejilla.filas:
         raise Http404("La meta no existe en esta unidad y trimestre.")
@@ -130,7 +132,7 @@ def guardar_fila(request, unidad_id: int, trimestre: int, meta_id: int):
         errores = _errores({mes: texto for (_, mes), texto in exc.errores.items()})
         return _respuesta("rechazado", exc.mensaje, 400, errores=errores)
     despues = rejilla_captura(
-        unidad=unidad, trimestre=trimestre, puede_capturar=True, meta_ids=[meta_id]
+        unidad=unidad, trimestre=trimestre, puede_capturar=True, estructura=estructura
     )
     estado = "guardado" if resultado.guardados else "sin_cambios"
     mensaje = (

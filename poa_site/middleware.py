@@ -3,6 +3,7 @@
 import logging
 import time
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
@@ -56,6 +57,35 @@ class ParametrosSegurosMiddleware:
             )
             return solicitud_invalida(request, mensaje)
         return self.get_response(request)
+
+
+class SesionDeslizanteMiddleware:
+    """Sliding session expiry with at most one session write per renewal interval.
+
+    The session of an active user is saved (its expiry moved SESSION_COOKIE_AGE ahead) when
+    its last renewal is older than POA_SESION_RENOVAR_SEGUNDOS; other requests only read it.
+    An idle user is logged out between SESSION_COOKIE_AGE minus that interval and
+    SESSION_COOKIE_AGE after their last request.
+    """
+
+    CLAVE = "_poa_renovada"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        sesion = getattr(request, "session", None)
+        if sesion is None or sesion.is_empty() or response.status_code >= 500:
+            return response
+        ahora = int(time.time())
+        try:
+            renovada = int(sesion.get(self.CLAVE, 0))
+        except (TypeError, ValueError, DatabaseError):
+            return response
+        if ahora - renovada >= settings.POA_SESION_RENOVAR_SEGUNDOS:
+            sesion[self.CLAVE] = ahora  # marks it modified: SessionMiddleware saves it
+        return response
 
 
 class SinCacheAutenticadoMiddleware:

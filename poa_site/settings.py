@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "poa_site.middleware.ParametrosSegurosMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "poa_site.middleware.SesionDeslizanteMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,7 +163,11 @@ LOGIN_REDIRECT_URL = "avances:inicio"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+# The session expires after SESSION_COOKIE_AGE without activity: poa_site.middleware's
+# SesionDeslizanteMiddleware renews it at most once per POA_SESION_RENOVAR_SEGUNDOS instead
+# of writing the session row on every request (SESSION_SAVE_EVERY_REQUEST), which cost a
+# write transaction per grid save under load (issue 16).
+POA_SESION_RENOVAR_SEGUNDOS = env_int("POA_SESION_RENOVAR_SEGUNDOS", 300)
 
 # Login throttling (django-axes). The lock is per username, so clients behind one proxy
 # address do not lock each other out; poa_site.acceso adds a limit per client address across

@@ -521,6 +521,7 @@ def test_the_mir_page_query_count_does_not_grow_with_the_indicators(client, poa,
             assert client.get(_url("mir", poa.programa_a.pk)).status_code == 200
         return len(consultas)
 
+    contar()  # the session's first request renews it (one write)
     antes = contar()
     for n in range(6):
         variables = _variables()
