@@ -8,6 +8,20 @@ from simple_history.models import HistoricalRecords
 
 from programas.models import DECIMAL, Ejercicio, Meta, Programa, UnidadEjecutora
 
+# A stored cell as the grid and the conflict check read it (values()): its figures, version
+# and who wrote it last.
+CAMPOS_CELDA = (
+    "meta_id",
+    "mes",
+    "realizado",
+    "observaciones",
+    "version",
+    "actualizado_en",
+    "actualizado_por__username",
+    "actualizado_por__first_name",
+    "actualizado_por__last_name",
+)
+
 
 class Avance(models.Model):
     """Realized value and observaciones of a meta in one month.

@@ -19,7 +19,7 @@ from avances.bloqueo import (
 )
 from avances.calendario import fechas_limite, hoy, mes_corte, meses_cerrados, ultimo_mes_capturable
 from avances.insumos import cambios_por_meta, umbrales_de
-from avances.models import Avance
+from avances.models import CAMPOS_CELDA, Avance
 from avances.selectors import (
     _CAMPOS_META,
     NOMBRES_TRIMESTRE,
@@ -295,21 +295,7 @@ def _motivos_de_bloqueo(grupos, *, unidad, trimestre: int) -> None:
 def _avances_por_meta(meta_ids) -> dict[int, dict[int, dict]]:
     """The stored cells of the metas, {meta_id: {mes: values() row}} (one query)."""
     avances = defaultdict(dict)
-    for a in (
-        Avance.objects.filter(meta_id__in=meta_ids)
-        .order_by()
-        .values(
-            "meta_id",
-            "mes",
-            "realizado",
-            "observaciones",
-            "version",
-            "actualizado_en",
-            "actualizado_por__username",
-            "actualizado_por__first_name",
-            "actualizado_por__last_name",
-        )
-    ):
+    for a in Avance.objects.filter(meta_id__in=meta_ids).order_by().values(*CAMPOS_CELDA):
         avances[a["meta_id"]][a["mes"]] = a
     return avances
 

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from avances.bloqueo import TrimestreBloqueado, exigir_meses_abiertos, mapa_autorizados
 from avances.calendario import meses_cerrados, ultimo_mes_capturable
-from avances.models import Avance, FechaLimite, Periodo
+from avances.models import CAMPOS_CELDA, Avance, FechaLimite, Periodo
 from programas.models import DECIMAL, NOMBRES_MES, Asignacion, Meta, UnidadEjecutora
 
 logger = logging.getLogger("poa.captura")
@@ -447,17 +447,7 @@ def _conflictos_actuales(celdas: list[CeldaCaptura]) -> dict[Clave, Conflicto]:
     conflictos: dict[Clave, Conflicto] = {}
     filas = Avance.objects.filter(
         meta_id__in={c.meta_id for c in celdas}, mes__in={c.mes for c in celdas}
-    ).values(
-        "meta_id",
-        "mes",
-        "realizado",
-        "observaciones",
-        "version",
-        "actualizado_en",
-        "actualizado_por__username",
-        "actualizado_por__first_name",
-        "actualizado_por__last_name",
-    )
+    ).values(*CAMPOS_CELDA)
     for fila in filas:
         clave = (fila["meta_id"], fila["mes"])
         celda = esperadas.get(clave)
