@@ -305,7 +305,7 @@ COLUMNAS_FRACCION_VI: tuple[Columna, ...] = _columnas_transparencia(
         "Programa presupuestario (clave y nombre).",
     ),
     *_COMUNES_INDICADOR,
-    ("Área(s) responsable(s)", "texto", "Unidad ejecutora que reporta el indicador."),
+    (_AREA_PUBLICA, "texto", "Unidad ejecutora que reporta el indicador."),
     ("Fecha de actualización", "fecha", "Fecha en que se autorizó el reporte trimestral."),
     _NOTA,
 )

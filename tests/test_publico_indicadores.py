@@ -53,6 +53,7 @@ pytestmark = pytest.mark.django_db
 
 SECRETOS = ("SECRETO-IND-A2", "SECRETO-IND-B1", "SECRETO-JUST-T2", "7777")
 TRIMESTRAL = Indicador.Frecuencia.TRIMESTRAL
+AREA = "Área(s) responsable(s) que genera(n), posee(n), publica(n) y actualiza(n) la información"
 
 
 @pytest.fixture(autouse=True)
@@ -333,14 +334,14 @@ def test_fraccion_vi_has_its_20_official_columns_and_every_authorized_indicator(
     encabezado = list(filas[5])
     assert encabezado == [c.nombre for c in COLUMNAS_FRACCION_VI] and len(encabezado) == 20
     assert encabezado[3] == "Nombre del programa o concepto al que corresponde el indicador"
-    assert encabezado[-3:] == ["Área(s) responsable(s)", "Fecha de actualización", "Nota"]
+    assert encabezado[-3:] == [AREA, "Fecha de actualización", "Nota"]
     por_nombre = {f[5]: dict(zip(encabezado, f, strict=True)) for f in filas[6:]}
     assert set(por_nombre) == {f"Indicador {c}" for c in ESPERADO_T1}
     f1 = por_nombre["Indicador F.1"]
     assert f1["Ejercicio"] == 2022 and f1["Línea base"] == "8.5 (2021)"
     assert f1["Metas programadas"] == 40.0 and f1["Avance de las metas"] == 9.5
     assert f1["Sentido del indicador"] == "Ascendente"
-    assert f1["Área(s) responsable(s)"] == "54101 Dirección"
+    assert f1[AREA] == "54101 Dirección"
     assert "A = Variable A de F.1" in f1["Método de cálculo"]
     assert "cumplimiento 95.00 %" in f1["Nota"]
     sin_secretos("\n".join(str(c) for f in filas for c in f if c is not None))

@@ -45,7 +45,11 @@ COLUMNAS = (
     ("Avance de las metas", 6),
     ("Sentido del indicador", 6.5),
     ("Fuente de información", 10),
-    ("Área(s) responsable(s) que genera(n), posee(n), publica(n) y actualizan la información", 10),
+    # The same official name as fracción V's and the open-data dictionary's.
+    (
+        "Área(s) responsable(s) que genera(n), posee(n), publica(n) y actualiza(n) la información",
+        10,
+    ),
     ("Fecha de actualización", 6.5),
     ("Nota", 16),
 )
