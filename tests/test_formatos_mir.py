@@ -292,6 +292,7 @@ def test_indicadores_resultados_has_the_20_columns_and_the_figures(poa_demo):
     assert fila[0] == 2022
     assert fila[1].date().isoformat() == "2022-07-01" and fila[2].date().isoformat() == "2022-09-30"
     assert fila[11] == 92.5 and _r2(D(str(fila[12]))) == "95.00"
+    assert fila[13] in (None, "")  # no adjusted goal: empty, as in the open-data fracción VI
     assert _r2(D(str(fila[14]))) == e["resultado"]
     assert fila[15] == "Ascendente" and fila[17].startswith("SOM")
     assert f"Cumplimiento {e['cumplimiento']} % ({e['semaforo'].lower()})" in fila[19]

@@ -75,7 +75,7 @@ def _nota(fila: FilaIndicador) -> str:
         )
     elif c.semaforo.value in ETIQUETAS_SEMAFORO:
         partes.append(f"Cumplimiento: {ETIQUETAS_SEMAFORO[c.semaforo.value]}.")
-    partes.append("Metas ajustadas: sin ajustes registrados (igual a la programada).")
+    partes.append("Metas ajustadas: sin ajustes registrados.")
     if fila.justificacion.strip():
         partes.append(f"Justificación: {fila.justificacion.strip()}")
     return " ".join(partes)
@@ -105,7 +105,7 @@ def _fila(datos: DatosIndicadores, fila: FilaIndicador) -> Fila:
             texto(ind.get_frecuencia_display(), "centro"),
             linea_base(fila),
             cifra(fila.meta_anual),
-            cifra(fila.meta_anual),
+            texto(""),  # metas ajustadas: the MIR keeps no adjusted goals (said in the nota)
             cifra(avance),
             texto(ind.get_sentido_display(), "centro"),
             texto(_fuente(fila), "observaciones"),
