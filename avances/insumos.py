@@ -43,8 +43,9 @@ def _filtro(metas) -> Q:
 def programados_por_meta(metas) -> dict[int, list[Decimal]]:
     """Twelve programmed values per meta (blank months are 0); one query."""
     resultado: dict[int, list[Decimal]] = defaultdict(lambda: [CERO] * 12)
-    for meta_id, mes, valor in Programado.objects.filter(_filtro(metas)).values_list(
-        "meta_id", "mes", "valor"
+    # No ORDER BY: the default ordering joins the structure to sort by claves (most of the time).
+    for meta_id, mes, valor in (
+        Programado.objects.filter(_filtro(metas)).order_by().values_list("meta_id", "mes", "valor")
     ):
         resultado[meta_id][mes - 1] = valor
     return resultado
@@ -63,8 +64,10 @@ class Realizados:
 def realizados_por_meta(metas) -> Realizados:
     """Realized values and observaciones of every month; one query."""
     resultado = Realizados()
-    for meta_id, mes, valor, obs in Avance.objects.filter(_filtro(metas)).values_list(
-        "meta_id", "mes", "realizado", "observaciones"
+    for meta_id, mes, valor, obs in (
+        Avance.objects.filter(_filtro(metas))
+        .order_by()
+        .values_list("meta_id", "mes", "realizado", "observaciones")
     ):
         resultado.valores[meta_id][mes - 1] = valor
         if obs and obs.strip():

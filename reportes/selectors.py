@@ -418,6 +418,28 @@ def _programas_info(estructura: _Estructura, trimestre: int) -> list[ProgramaInf
     ]
 
 
+def filas_por_par(
+    *, ejercicio_id: int, trimestre: int, corte: int, umbrales: formulas.Umbrales, filtro: Q
+) -> dict[tuple[int, int], list[FilaMeta]]:
+    """The metas of `filtro` in force in the quarter, with their figures, by (programa,
+    unidad): what `reporte_datos` puts in its sections, without headers, signers or budget
+    (the tablero's reader). Empty when nothing is left."""
+    filtro = _filtro_metas(ejercicio_id, None, None, None, filtro)
+    try:
+        metas = _metas(filtro)
+        insumos = _insumos(filtro, trimestre)
+        metas = _vigentes(metas, insumos, trimestre)
+    except AlcanceVacio:
+        return {}
+    por_par: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for meta in metas:
+        por_par[(meta["programa_id"], meta["unidad_id"])].append(meta)
+    return {
+        par: _filas(lista, insumos, trimestre=trimestre, corte=corte, umbrales=umbrales)
+        for par, lista in por_par.items()
+    }
+
+
 def reporte_datos(
     *,
     anio: int,

@@ -3,22 +3,39 @@
 Figures come from `avances.selectors_indicadores.filas_indicadores` (seven queries whatever
 the number of indicators) and so from the pure module `programas.indicadores`; this module
 only counts, orders and words them. `umbrales_vigentes` and `explicar_semaforo_indicador`
-are also what the public portal prints.
+are also what the public portal prints. `indicadores_en_cache` keeps the tablero's part per
+selection and scope under a digest of the indicators' data (`version_indicadores`, one
+query) and of the pairs of the metas their variables read.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import connection
+
 from avances.insumos import umbrales_de
+from avances.models import AvanceIndicador, AvanceVariable
 from avances.selectors_indicadores import FilaIndicador, filas_indicadores
 from programas import formulas
 from programas import indicadores as calc
-from programas.models import Indicador, ObjetivoMIR
+from programas.models import (
+    Indicador,
+    Meta,
+    ObjetivoMIR,
+    Programa,
+    ProgramadoVariable,
+    Ramo,
+    Variable,
+)
 from programas.numeros import formatear_numero
 from programas.proyeccion import MESES_EN_TEXTO
 from reportes import graficas
+from reportes.tablero_cache import SEGUNDOS, DatosEjercicio, llave_alcance, llave_umbrales, tabla
+from reportes.tablero_cache import texto_sql as _t
 
 NIVELES_MIR = tuple((n.value, n.label) for n in ObjetivoMIR.Nivel)
 ORDEN_SEMAFORO_INDICADOR = ("verde", "amarillo", "rojo", "nd", "sin_captura", "vacio")
@@ -241,3 +258,96 @@ def contexto_indicadores(*, alcance, ejercicio, trimestre: int, sel: dict) -> di
         etiquetas=ETIQUETAS,
     )
     return {"indicadores": resumen, "grafica_indicadores": grafica}
+
+
+def _sql_version() -> str:
+    """Aggregates of every indicator table of an ejercicio, and the pairs of the metas its
+    variables read, as (kind, a, b, text)."""
+    indicador, variable = tabla(Indicador), tabla(Variable)
+    del_ejercicio = (
+        f"JOIN {tabla(Programa)} p ON p.id = i.programa_id "
+        f"JOIN {tabla(Ramo)} r ON r.id = p.ramo_id WHERE r.ejercicio_id = %s"
+    )
+    del_ej = del_ejercicio
+    de_indicador = f"JOIN {indicador} i ON i.id = y.indicador_id {del_ejercicio}"
+    de_variables = (
+        f"JOIN {variable} v ON v.id = y.variable_id "
+        f"JOIN {indicador} i ON i.id = v.indicador_id {del_ejercicio}"
+    )
+    w = "(i.id %% 1009 + 1)"
+    umbrales = " + ".join(
+        f"{k} * COALESCE(i.{c}, -1)"
+        for k, c in ((1, "verde_min"), (3, "verde_max"), (7, "amarillo_min"), (11, "amarillo_max"))
+    )
+    textos = (
+        "LENGTH(i.clave) + 3 * LENGTH(i.nombre) + 7 * LENGTH(i.formula) + "
+        "11 * LENGTH(i.frecuencia) + 13 * LENGTH(i.sentido)"
+    )
+    partes = (
+        ("i", f"{indicador} i {del_ejercicio}", (
+            "COUNT(*)", "MAX(i.id)", f"SUM(({textos}) * {w})", f"SUM(i.orden * {w})",
+            f"SUM((i.objetivo_id + 3 * i.unidad_id + 7 * i.programa_id) * {w})",
+            f"SUM(({umbrales}) * {w})",
+        )),
+        ("o", f"{tabla(ObjetivoMIR)} y JOIN {indicador} i ON i.objetivo_id = y.id {del_ej}", (
+            "COUNT(*)", "SUM(LENGTH(y.nivel) * (y.id %% 1009 + 1))",
+        )),
+        ("v", f"{variable} y {de_indicador}", (
+            "COUNT(*)", "MAX(y.id)",
+            "SUM((LENGTH(y.simbolo) + 3 * LENGTH(y.comportamiento) + 7 * COALESCE(y.meta_id, 0)"
+            " + 11 * y.indicador_id) * (y.id %% 1009 + 1))",
+        )),
+        ("pv", f"{tabla(ProgramadoVariable)} y {de_variables}", (
+            "COUNT(*)", "SUM(y.valor * y.periodo)", "SUM(y.valor * (y.variable_id %% 101 + 1))",
+        )),
+        ("av", f"{tabla(AvanceVariable)} y {de_variables}", (
+            "COUNT(*)", "COUNT(y.realizado)", "SUM(y.version)", "MAX(y.actualizado_en)",
+            "SUM(y.realizado * y.periodo)", "SUM(y.realizado * (y.variable_id %% 101 + 1))",
+        )),
+        ("ai", f"{tabla(AvanceIndicador)} y {de_indicador}", (
+            "COUNT(*)", "SUM(y.version)", "MAX(y.actualizado_en)",
+            "SUM(LENGTH(y.justificacion) * y.periodo)",
+        )),
+    )  # fmt: skip
+    consultas = [
+        f"SELECT '{tipo}', 0, 0, {_t(*expresiones)} FROM {origen}"
+        for tipo, origen, expresiones in partes
+    ]
+    consultas.append(
+        f"SELECT DISTINCT 'vm', m.programa_id, m.unidad_id, '' FROM {variable} v "
+        f"JOIN {tabla(Meta)} m ON m.id = v.meta_id JOIN {indicador} i ON i.id = v.indicador_id "
+        f"{del_ejercicio}"
+    )
+    return "\nUNION ALL\n".join(consultas)
+
+
+def version_indicadores(ejercicio_id: int, datos: DatosEjercicio) -> str:
+    """A digest of everything the tablero's indicators read; one query whatever the size.
+
+    The metas a variable reads enter through their pairs' digests (`datos.versiones`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql_version(), [ejercicio_id] * 7)
+        filas = sorted(tuple(map(str, fila)) for fila in cursor.fetchall())
+    pares = [(int(a), int(b)) for tipo, a, b, _ in filas if tipo == "vm"]
+    texto = repr((filas, [datos.versiones.get(par, "") for par in sorted(pares)]))
+    return hashlib.sha256(texto.encode()).hexdigest()[:24]
+
+
+def indicadores_en_cache(
+    *, alcance, ejercicio, trimestre: int, sel: dict, datos: DatosEjercicio
+) -> dict:
+    """`contexto_indicadores`, read from the cache until the indicators' data, the
+    structure, the thresholds or the scope change."""
+    ids = tuple(sel[n].pk if sel.get(n) else None for n in ("ramo", "programa", "unidad"))
+    llave = ":".join(
+        map(str, ("tablero-ind", ejercicio.pk, trimestre, *ids, llave_alcance(alcance),
+                  llave_umbrales(umbrales_de(ejercicio)), datos.digest_estructura,
+                  version_indicadores(ejercicio.pk, datos)))
+    )  # fmt: skip
+    contexto = cache.get(llave)
+    if contexto is None:
+        contexto = contexto_indicadores(
+            alcance=alcance, ejercicio=ejercicio, trimestre=trimestre, sel=sel
+        )
+        cache.set(llave, contexto, SEGUNDOS)
+    return contexto
