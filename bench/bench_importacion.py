@@ -6,12 +6,24 @@ runs inside a transaction that is rolled back at the end, so the database is lef
 
     DEBUG=1 .venv/bin/python bench/bench_importacion.py [--metas 10000] [--avances-por-meta 3]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/poa DEBUG=1 .venv/bin/python bench/…
+
+`--web` compares the web path side by side (issue 16), each in its own process so its
+peak memory (ru_maxrss) is its own: *antes*, the upload answered in the request (POST subir,
+GET previa, POST confirmar, as when every workbook was immediate) against *después*, the
+upload queued as a job (POST subir, POST confirmar) plus the job's tasks
+(plantilla.analizar_libro, plantilla.aplicar_libro) run in the bench process as a worker
+would. Default 20,000 metas with one avance each.
+
+    DEBUG=1 .venv/bin/python bench/bench_importacion.py --web [--metas 20000]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +43,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from plantilla.exportacion import exportar_libro  # noqa: E402
 from plantilla.importacion import analizar_libro, aplicar_plan  # noqa: E402
-from programas.models import ABREVIATURAS_MES, Ejercicio  # noqa: E402
+from programas.models import ABREVIATURAS_MES, Ejercicio, Meta  # noqa: E402
 
 ANIO = 2099  # a year no real POA uses; the transaction is rolled back anyway
 COLUMNAS = [
@@ -102,11 +114,147 @@ def medir(etiqueta: str, funcion, filas: int):
     return resultado
 
 
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+def fase_web(ruta: Path, fase: str) -> dict:
+    """One side of `--web`, in this (fresh) process; everything is rolled back at the end."""
+    from unittest import mock
+
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client, override_settings
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from plantilla import tasks
+    from plantilla.models import TrabajoImportacion
+    from programas.models import Asignacion
+
+    setup_test_environment()
+    datos = ruta.read_bytes()
+    r: dict = {"rss_inicio_mb": _rss_mb()}
+    grande = 10**9 if fase == "antes" else None
+    umbral = {} if grande is None else {
+        "POA_IMPORTACION_FILAS_EN_SEGUNDO_PLANO": grande,
+        "POA_IMPORTACION_BYTES_EN_SEGUNDO_PLANO": grande,
+    }  # fmt: skip
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media, **umbral):
+        try:
+            with transaction.atomic(), mock.patch("plantilla.views_trabajo.encolar"):
+                usuario = get_user_model().objects.create_user("bench_importacion")
+                Asignacion.objects.create(usuario=usuario, rol=Asignacion.Rol.PLANEACION)
+                cliente = Client()
+                cliente.force_login(usuario)
+
+                def pedir(etiqueta, metodo, url, **kw):
+                    inicio = time.perf_counter()
+                    respuesta = getattr(cliente, metodo)(url, **kw)
+                    r[etiqueta] = time.perf_counter() - inicio
+                    assert respuesta.status_code in (200, 302), (etiqueta, respuesta.status_code)
+                    return respuesta
+
+                archivo = SimpleUploadedFile("bench.xlsx", datos)
+                subida = pedir("subir", "post", reverse("importacion:subir"),
+                               data={"archivo": archivo, "ejercicio": ANIO})  # fmt: skip
+                if fase == "antes":
+                    pedir("previa", "get", subida.url)
+                    token = subida.url.rstrip("/").split("/")[-1]
+                    pedir("confirmar", "post", reverse("importacion:confirmar", args=[token]))
+                    r["rss_web_mb"] = _rss_mb()
+                else:
+                    trabajo = TrabajoImportacion.objects.get(usuario=usuario)
+                    r["rss_web_mb"] = _rss_mb()
+                    for paso, tarea in (("analizar", tasks.tarea_analizar),
+                                        ("aplicar", tasks.tarea_aplicar)):  # fmt: skip
+                        if paso == "aplicar":
+                            url = reverse("importacion:trabajo_confirmar", args=[trabajo.pk])
+                            pedir("confirmar", "post", url)
+                        inicio = time.perf_counter()
+                        etapa = tarea(trabajo.pk)
+                        r[f"tarea_{paso}"] = time.perf_counter() - inicio
+                        r[f"etapa_{paso}"] = etapa
+                    r["rss_worker_mb"] = _rss_mb()
+                r["metas"] = Meta.objects.filter(unidad__ramo__ejercicio__anio=ANIO).count()
+                raise Deshacer
+        except Deshacer:
+            pass
+    return r
+
+
+def comparar(args) -> int:
+    """`--web`: generate the workbook once, run each side in its own process, print both."""
+    with tempfile.TemporaryDirectory() as carpeta:
+        ruta = Path(carpeta) / "poa_web.xlsx"
+        metas, avances = generar(ruta, args.metas, args.avances_por_meta)
+        print(f"Base de datos: {connection.vendor}")
+        print(f"Libro: {metas:,} metas, {avances:,} avances, {ruta.stat().st_size / 1024:,.0f} KB")
+        connection.close()
+        resultados = {}
+        for fase in ("antes", "despues"):
+            if resultados:
+                time.sleep(args.pausa)  # the machine is shared: no long run without a break
+            salida = subprocess.run(
+                [sys.executable, __file__, "--fase", fase, "--archivo", str(ruta)],
+                capture_output=True, text=True, check=False,
+                env={**os.environ, "POA_LOG_PETICIONES": "WARNING"},
+            )  # fmt: skip
+            linea = next((x for x in salida.stdout.splitlines() if x.startswith("{")), None)
+            if salida.returncode or linea is None:
+                print(salida.stdout[-2000:], salida.stderr[-4000:], sep="\n")
+                return 1
+            resultados[fase] = json.loads(linea)
+    a, d = resultados["antes"], resultados["despues"]
+    web_a = a["subir"] + a["previa"] + a["confirmar"]
+    web_d = d["subir"] + d["confirmar"]
+    filas = [
+        ("Petición de subida (POST subir)", a["subir"], d["subir"]),
+        ("Vista previa en la petición (GET previa)", a["previa"], None),
+        ("Confirmar (POST confirmar)", a["confirmar"], d["confirmar"]),
+        ("Peticiones web, total", web_a, web_d),
+        ("Trabajo: analizar (worker)", None, d["tarea_analizar"]),
+        ("Trabajo: aplicar (worker)", None, d["tarea_aplicar"]),
+        ("De la subida al dato guardado", web_a, web_d + d["tarea_analizar"] + d["tarea_aplicar"]),
+    ]
+
+    def s(v):
+        return f"{v:10.2f} s" if v is not None else f"{'—':>12}"
+
+    print(f"\n{'':<44}{'antes (síncrono)':>18}{'después (trabajo)':>20}")
+    for etiqueta, antes, despues in filas:
+        print(f"{etiqueta:<44}{s(antes):>18}{s(despues):>20}")
+    print(f"{'Memoria pico del proceso web (ru_maxrss)':<44}{a['rss_web_mb']:13.0f} MB"
+          f"{d['rss_web_mb']:15.0f} MB")  # fmt: skip
+    print(f"{'Memoria pico del worker (ru_maxrss)':<44}{'—':>16}{d['rss_worker_mb']:15.0f} MB")
+    print(f"{'Memoria al arrancar el proceso':<44}{a['rss_inicio_mb']:13.0f} MB"
+          f"{d['rss_inicio_mb']:15.0f} MB")  # fmt: skip
+    print(f"Metas escritas: antes {a['metas']:,}, después {d['metas']:,} "
+          f"(etapas: {d['etapa_analizar']} → {d['etapa_aplicar']}); todo revertido.")  # fmt: skip
+    return 0 if a["metas"] == d["metas"] == metas else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--metas", type=int, default=10_000)
-    parser.add_argument("--avances-por-meta", type=int, default=3)
+    parser.add_argument("--metas", type=int, default=None)
+    parser.add_argument("--avances-por-meta", type=int, default=None)
+    parser.add_argument("--web", action="store_true", help="antes/después de la petición web")
+    parser.add_argument("--pausa", type=float, default=20, help="segundos entre las dos fases")
+    parser.add_argument("--fase", choices=["antes", "despues"], help=argparse.SUPPRESS)
+    parser.add_argument("--archivo", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if Ejercicio.objects.filter(anio=ANIO).exists():
+        print(f"El ejercicio {ANIO} ya existe en esta base; la medición lo necesita libre.")
+        return 1
+    if args.fase:
+        print(json.dumps(fase_web(args.archivo, args.fase)))
+        return 0
+    if args.web:
+        args.metas = args.metas or 20_000
+        args.avances_por_meta = 1 if args.avances_por_meta is None else args.avances_por_meta
+        return comparar(args)
+    args.metas = args.metas or 10_000
+    args.avances_por_meta = 3 if args.avances_por_meta is None else args.avances_por_meta
     if Ejercicio.objects.filter(anio=ANIO).exists():
         print(f"El ejercicio {ANIO} ya existe en esta base; la medición lo necesita libre.")
         return 1

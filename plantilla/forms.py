@@ -18,10 +18,11 @@ class _ArchivoXlsxForm(forms.Form):
         archivo = self.cleaned_data["archivo"]
         try:
             datos = leer_bytes(archivo)
-            validar_xlsx(datos)
+            filas = validar_xlsx(datos)
         except ArchivoNoValido as exc:
             raise forms.ValidationError(exc.mensaje) from None
         self.cleaned_data["datos"] = datos
+        self.cleaned_data["filas"] = filas  # rows with real cells, all sheets
         return archivo
 
 

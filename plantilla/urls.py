@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plantilla import views
+from plantilla import views, views_trabajo
 
 app_name = "importacion"
 
@@ -18,4 +18,11 @@ urlpatterns = [
     path("previa/<str:token>/", views.previa, name="previa"),
     path("previa/<str:token>/confirmar/", views.confirmar, name="confirmar"),
     path("previa/<str:token>/cancelar/", views.cancelar, name="cancelar"),
+    path("trabajos/<id:pk>/", views_trabajo.trabajo, name="trabajo"),
+    path("trabajos/<id:pk>/estado/", views_trabajo.trabajo_estado, name="trabajo_estado"),
+    path("trabajos/<id:pk>/confirmar/", views_trabajo.trabajo_confirmar, name="trabajo_confirmar"),
+    path(
+        "trabajos/<id:pk>/reintentar/", views_trabajo.trabajo_reintentar, name="trabajo_reintentar"
+    ),
+    path("trabajos/<id:pk>/cancelar/", views_trabajo.trabajo_cancelar, name="trabajo_cancelar"),
 ]

@@ -36,6 +36,9 @@ from plantilla.hoja_captura import (
     exportar_hoja_meses,
 )
 from plantilla.importacion import ImportacionInvalida, Plan, analizar_libro, aplicar_plan
+from plantilla.models import TrabajoImportacion
+from plantilla.trabajos import MAX_CAMBIOS, MAX_CREADOS, unidades_captura, va_en_segundo_plano
+from plantilla.views_trabajo import a_segundo_plano
 from programas.formulas import trimestre_de_mes
 from programas.models import Ejercicio, UnidadEjecutora
 from programas.scope import alcance_de, es_planeacion, exigir_planeacion, get_unidad_para_usuario
@@ -44,8 +47,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESION = "poa_importaciones"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 VIGENCIA_SEGUNDOS = 24 * 3600
-MAX_CREADOS = 300
-MAX_CAMBIOS = 500
 
 
 # --- Pending uploads ------------------------------------------------------------------------
@@ -101,19 +102,10 @@ def _descartar(request, token: str) -> None:
     request.session[SESION] = pendientes
 
 
-def _unidades_captura(user, anio: int) -> set[int]:
-    """Unidades of ejercicio `anio` the user captures (the only ones a capture sheet may touch)."""
-    return set(
-        UnidadEjecutora.objects.filter(
-            pk__in=alcance_de(user).capturista, ramo__ejercicio__anio=anio
-        ).values_list("pk", flat=True)
-    )
-
-
 def _analizar(request, token: str, pendiente: dict) -> Plan:
     """Re-read the kept file with the user's current permissions."""
     if pendiente["modo"] == "captura":
-        permitidas = _unidades_captura(request.user, pendiente["anio"])
+        permitidas = unidades_captura(request.user, pendiente["anio"])
         if not permitidas:
             raise PermissionDenied("Usted no captura ninguna unidad de este ejercicio.")
         return analizar_libro(
@@ -129,7 +121,12 @@ def _render_previa(request, token: str, pendiente: dict, plan: Plan, *, status: 
         "pendiente": pendiente,
         "plan": plan,
         "resumen": plan.resumen(),
+        "errores": plan.errores,
+        "errores_total": len(plan.errores),
+        "advertencias": plan.advertencias,
+        "hay_escrituras": plan.hay_escrituras,
         "creados": plan.creados[:MAX_CREADOS],
+        "creados_total": len(plan.creados),
         "creados_omitidos": max(0, len(plan.creados) - MAX_CREADOS),
         "cambios": plan.cambios[:MAX_CAMBIOS],
         "cambios_omitidos": max(0, len(plan.cambios) - MAX_CAMBIOS),
@@ -150,12 +147,18 @@ def index(request):
             return redirect("importacion:captura")
         raise PermissionDenied("Solo Planeación puede importar o exportar el POA.")
     ejercicios = Ejercicio.objects.order_by("-anio")
-    return render(
-        request,
-        "importacion/index.html",
-        {"form": SubirLibroForm(initial={"ejercicio": _anio_sugerido(ejercicios)}),
-         "ejercicios": ejercicios, "max_mb": settings.POA_UPLOAD_MAX_BYTES // (1024 * 1024)},
-    )  # fmt: skip
+    form = SubirLibroForm(initial={"ejercicio": _anio_sugerido(ejercicios)})
+    return render(request, "importacion/index.html", _contexto_index(request, form, ejercicios))
+
+
+def _contexto_index(request, form, ejercicios) -> dict:
+    return {
+        "form": form,
+        "ejercicios": ejercicios,
+        "max_mb": settings.POA_UPLOAD_MAX_BYTES // (1024 * 1024),
+        "filas_segundo_plano": f"{settings.POA_IMPORTACION_FILAS_EN_SEGUNDO_PLANO:,}",
+        "trabajos": TrabajoImportacion.objects.filter(usuario=request.user)[:5],
+    }
 
 
 def _anio_sugerido(ejercicios) -> int:
@@ -171,16 +174,21 @@ def subir_libro(request):
     if not form.is_valid():
         ejercicios = Ejercicio.objects.order_by("-anio")
         return render(
-            request, "importacion/index.html",
-            {"form": form, "ejercicios": ejercicios,
-             "max_mb": settings.POA_UPLOAD_MAX_BYTES // (1024 * 1024)},
+            request, "importacion/index.html", _contexto_index(request, form, ejercicios),
             status=400,
         )  # fmt: skip
+    if _es_grande(form):
+        return a_segundo_plano(request, form, modo="libro")
     token = _guardar_pendiente(
         request, form.cleaned_data["datos"], modo="libro",
         anio=form.cleaned_data["ejercicio"], nombre=form.cleaned_data["archivo"].name,
     )  # fmt: skip
     return redirect("importacion:previa", token=token)
+
+
+def _es_grande(form) -> bool:
+    datos = form.cleaned_data
+    return va_en_segundo_plano(filas=datos["filas"], tamano=len(datos["datos"]))
 
 
 @login_required
@@ -285,6 +293,8 @@ def subir_captura(request):
         )  # fmt: skip
     if es_archivo_de_meses(form.cleaned_data["datos"]):
         return _cargar_hoja_meses(request, form, alcance)
+    if _es_grande(form):
+        return a_segundo_plano(request, form, modo="captura")
     token = _guardar_pendiente(
         request, form.cleaned_data["datos"], modo="captura",
         anio=form.cleaned_data["ejercicio"], nombre=form.cleaned_data["archivo"].name,

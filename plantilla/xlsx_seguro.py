@@ -120,8 +120,12 @@ def leer_bytes(archivo: Any) -> bytes:
     return datos
 
 
-def validar_xlsx(datos: bytes) -> None:
-    """Raise ArchivoNoValido unless `datos` is a plain, reasonably sized XLSX package."""
+def validar_xlsx(datos: bytes) -> int:
+    """Raise ArchivoNoValido unless `datos` is a plain, reasonably sized XLSX package.
+
+    Returns the number of rows with real cells over all its worksheets (for the import's
+    choice between answering at once and a background job).
+    """
     if not datos:
         raise ArchivoNoValido("El archivo está vacío.")
     if datos.startswith(FIRMA_OLE):
@@ -195,7 +199,7 @@ def validar_xlsx(datos: bytes) -> None:
         raise ArchivoNoValido(
             "El archivo es un documento de Office pero no un libro de Excel .xlsx."
         )
-    validar_dimensiones(paquete)
+    return validar_dimensiones(paquete)
 
 
 _COLUMNA = re.compile(r"^\$?([A-Za-z]{1,3})\$?\d*$")
@@ -220,55 +224,63 @@ def _nombres_de_hojas(paquete: zipfile.ZipFile) -> dict[str, str]:
     return nombres
 
 
-def validar_dimensiones(paquete: zipfile.ZipFile) -> None:
-    """Refuse sheets whose real cells go past the column or row limits (streamed, O(1) memory)."""
+def validar_dimensiones(paquete: zipfile.ZipFile) -> int:
+    """Refuse sheets whose real cells go past the column or row limits (streamed, O(1) memory).
+
+    Returns the rows with real cells of every worksheet, summed.
+    """
     nombres = _nombres_de_hojas(paquete)
+    filas = 0
     for miembro in paquete.namelist():
         if miembro.startswith("xl/worksheets/") and miembro.endswith(".xml"):
             with paquete.open(miembro) as flujo:
-                _medir_hoja(flujo, nombres.get(miembro, miembro))
+                filas += _medir_hoja(flujo, nombres.get(miembro, miembro))
+    return filas
 
 
-def _medir_hoja(flujo, nombre: str) -> None:
+def _medir_hoja(flujo, nombre: str) -> int:
+    """Rows with cells of one worksheet part; ArchivoNoValido past the row or column limit.
+
+    Only `<row>` end events are parsed (its cells are looked at as children), which halves
+    the parser's events against one per cell: a 20,000-meta sheet is measured in about half
+    the time. openpyxl reads cells only inside rows, so nothing it would read is skipped.
+    """
     max_columnas = settings.POA_XLSX_MAX_COLUMNAS
     max_filas = settings.POA_XLSX_MAX_FILAS
+    etiqueta_celda = f"{{{_NS_HOJA}}}c"
     filas = 0
-    columna = 0
     try:
-        for evento, elemento in etree.iterparse(
-            flujo, events=("start", "end"), tag=(f"{{{_NS_HOJA}}}row", f"{{{_NS_HOJA}}}c"),
+        for _, fila in etree.iterparse(
+            flujo, events=("end",), tag=f"{{{_NS_HOJA}}}row",
             resolve_entities=False, no_network=True, huge_tree=False,
         ):  # fmt: skip
-            es_fila = elemento.tag.endswith("}row")
-            if evento == "start":
-                if es_fila:
-                    columna = 0
-                continue
-            if es_fila:
-                filas += 1 if columna else 0
-                if filas > max_filas:
+            columna = 0
+            for celda in fila.iterchildren(etiqueta_celda):
+                referencia = _COLUMNA.match(celda.get("r") or "")
+                columna = (
+                    column_index_from_string(referencia.group(1).upper())
+                    if referencia else columna + 1
+                )  # fmt: skip
+                if columna > max_columnas:
                     raise ArchivoNoValido(
-                        f"La hoja «{nombre}» tiene más de {max_filas:,} filas con datos; el "
-                        f"máximo permitido es {max_filas:,}. Divídala en varios archivos o "
-                        "borre las filas sobrantes y vuelva a subirla."
+                        f"La hoja «{nombre}» tiene una celda en la columna "
+                        f"{get_column_letter(min(columna, 18278))} (la número {columna:,}); el "
+                        f"máximo permitido es la columna {get_column_letter(max_columnas)} "
+                        f"({max_columnas}). Borre las columnas sobrantes y vuelva a subirla."
                     )
-                elemento.clear(keep_tail=False)
-                continue
-            referencia = _COLUMNA.match(elemento.get("r") or "")
-            columna = column_index_from_string(referencia.group(1).upper()) if referencia else (
-                columna + 1
-            )  # fmt: skip
-            if columna > max_columnas:
+            filas += 1 if columna else 0
+            if filas > max_filas:
                 raise ArchivoNoValido(
-                    f"La hoja «{nombre}» tiene una celda en la columna "
-                    f"{get_column_letter(min(columna, 18278))} (la número {columna:,}); el máximo "
-                    f"permitido es la columna {get_column_letter(max_columnas)} "
-                    f"({max_columnas}). Borre las columnas sobrantes y vuelva a subirla."
+                    f"La hoja «{nombre}» tiene más de {max_filas:,} filas con datos; el "
+                    f"máximo permitido es {max_filas:,}. Divídala en varios archivos o "
+                    "borre las filas sobrantes y vuelva a subirla."
                 )
+            fila.clear(keep_tail=False)
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise ArchivoNoValido(
             f"La hoja «{nombre}» del libro está dañada (XML no válido); no se procesa."
         ) from exc
+    return filas
 
 
 def abrir_libro(archivo: Any):

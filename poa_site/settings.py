@@ -218,6 +218,12 @@ POA_UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int("POA_UPLOAD_MAX_UNCOMPRESSED_BYTES",
 # Work bounds of an uploaded sheet, counted on its real cells (plantilla.xlsx_seguro).
 POA_XLSX_MAX_COLUMNAS = env_int("POA_XLSX_MAX_COLUMNAS", 256)
 POA_XLSX_MAX_FILAS = env_int("POA_XLSX_MAX_FILAS", 40000)
+# Workbooks over this many real rows (all sheets) or bytes are analyzed and applied by a
+# background job with a progress page (plantilla.tasks); smaller ones answer at once.
+POA_IMPORTACION_FILAS_EN_SEGUNDO_PLANO = env_int("POA_IMPORTACION_FILAS_EN_SEGUNDO_PLANO", 2000)
+POA_IMPORTACION_BYTES_EN_SEGUNDO_PLANO = env_int(
+    "POA_IMPORTACION_BYTES_EN_SEGUNDO_PLANO", 2 * 1024 * 1024
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = POA_UPLOAD_MAX_BYTES
 
 # --- El ayuntamiento (encabezado de reportes) ------------------------------------------

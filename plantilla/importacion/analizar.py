@@ -34,15 +34,16 @@ from plantilla.xlsx_seguro import ArchivoNoValido, abrir_libro
 HOJAS_MIR = {"mir", "indicadores", "variables", "valores_variables"}
 
 
-def analizar_libro(archivo, *, ejercicio: int, unidades_permitidas=None) -> Plan:
+def analizar_libro(archivo, *, ejercicio: int, unidades_permitidas=None, progreso=None) -> Plan:
     """Read and validate the whole workbook against the database; write nothing.
 
     `archivo`: a path, bytes or an uploaded file. `ejercicio`: the year (created on apply if
     missing). `unidades_permitidas`: unidad ids, for a unidad's capture sheet (avances only).
+    `progreso(filas)`: called now and then with the rows read so far (background jobs).
     """
     modo = "libro" if unidades_permitidas is None else "captura"
     plan = Plan(anio=int(ejercicio), modo=modo)
-    hojas = _leer_libro(archivo, plan)
+    hojas = _leer_libro(archivo, plan, progreso)
     if hojas is None:
         return plan
     if unidades_permitidas is not None:
@@ -83,7 +84,7 @@ def analizar_libro(archivo, *, ejercicio: int, unidades_permitidas=None) -> Plan
     return plan
 
 
-def _leer_libro(archivo, plan: Plan) -> dict[str, Hoja] | None:
+def _leer_libro(archivo, plan: Plan, progreso=None) -> dict[str, Hoja] | None:
     """The known sheets of the workbook, or None if the year or the file is not valid."""
     if not 2000 <= plan.anio <= 2100:
         plan.errores.append(ErrorImportacion("libro", None, "", "el ejercicio debe ser un año "
@@ -95,7 +96,8 @@ def _leer_libro(archivo, plan: Plan) -> dict[str, Hoja] | None:
         plan.errores.append(ErrorImportacion("archivo", None, "", exc.mensaje))
         return None
     try:
-        return _leer_hojas(libro, plan, solo=None if plan.modo == "libro" else {"avances"})
+        solo = None if plan.modo == "libro" else {"avances"}
+        return _leer_hojas(libro, plan, solo=solo, progreso=progreso)
     finally:
         libro.close()
 

@@ -31,8 +31,12 @@ RAZON_HISTORIA = "Importación de plantilla XLSX"
 LOTE = 2000
 
 
-def aplicar_plan(plan: Plan, *, usuario=None) -> Plan:
-    """Write a valid plan in one transaction (ImportacionInvalida if it has errors)."""
+def aplicar_plan(plan: Plan, *, usuario=None, progreso=None) -> Plan:
+    """Write a valid plan in one transaction (ImportacionInvalida if it has errors).
+
+    `progreso(hechas, total)`: called as metas and avances are written (background jobs); it
+    runs inside the transaction, so it must not write to the database.
+    """
     if plan.errores:
         raise ImportacionInvalida(plan.errores)
     if plan._operaciones is None:
@@ -44,7 +48,7 @@ def aplicar_plan(plan: Plan, *, usuario=None) -> Plan:
 
         # Every locked month was checked by analizar_libro and re-checked (locked) above.
         with escritura_verificada():
-            _Aplicador(plan, ops, existente, usuario).ejecutar()
+            _Aplicador(plan, ops, existente, usuario, progreso).ejecutar()
     plan._operaciones = None  # a plan is applied once
     return plan
 
@@ -68,9 +72,19 @@ def _exigir_bloqueos_sin_cambio(existente: Existente) -> None:
 
 
 class _Aplicador:
-    def __init__(self, plan: Plan, ops: Operaciones, existente: Existente, usuario):
+    def __init__(self, plan: Plan, ops: Operaciones, existente: Existente, usuario, progreso=None):
         self.plan, self.ops, self.existente = plan, ops, existente
         self.usuario = usuario if getattr(usuario, "is_authenticated", False) else None
+        self.progreso = progreso
+        self.hechas = 0
+        self.total = len(ops.metas_nuevas) + len(ops.metas_cambiadas) + len(
+            ops.avances_nuevos
+        ) + len(ops.avances_cambiados)  # fmt: skip
+
+    def _avanzar(self, n: int) -> None:
+        self.hechas += n
+        if self.progreso is not None and n:
+            self.progreso(min(self.hechas, self.total), self.total)
 
     def _guardar(self, obj, campos: list[str] | None = None) -> None:
         """Save a (possibly tracked) object so simple-history records who and why."""
@@ -156,6 +170,30 @@ class _Aplicador:
 
     def _metas(self) -> None:
         ops, existente = self.ops, self.existente
+        # New metas go in batches (with their programados and lineas) to report progress.
+        for inicio in range(0, len(ops.metas_nuevas), LOTE):
+            self._metas_nuevas(ops.metas_nuevas[inicio : inicio + LOTE])
+        for i, (meta, deseada, cambios) in enumerate(ops.metas_cambiadas, start=1):
+            for nombre, valor in cambios.items():
+                if nombre == "programa":
+                    valor = existente.programas[(deseada.ramo, valor)]
+                setattr(meta, nombre, valor)
+            self._guardar(meta)
+            if i % 200 == 0:
+                self._avanzar(200)
+        self._avanzar(len(ops.metas_cambiadas) % 200)
+        for meta, codigos in ops.lineas_de_meta:
+            meta.lineas_pmd.set([existente.lineas[c] for c in codigos])
+        self._crear_con_historia(
+            [Programado(meta=m, mes=mes, valor=v) for m, mes, v in ops.programados_nuevos],
+            Programado,
+        )
+        for programado, valor in ops.programados_cambiados:
+            programado.valor = valor
+            self._guardar(programado)
+
+    def _metas_nuevas(self, lote: list) -> None:
+        existente = self.existente
         nuevas = [
             Meta(
                 programa=existente.programas[(d.ramo, d.programa)],
@@ -163,13 +201,13 @@ class _Aplicador:
                 clave=d.clave,
                 **d.campos,
             )
-            for d in ops.metas_nuevas
+            for d in lote
         ]
         nuevas = self._crear_con_historia(nuevas, Meta)
         programados = []
         relaciones = []
         Relacion = Meta.lineas_pmd.through
-        for meta, deseada in zip(nuevas, ops.metas_nuevas, strict=True):
+        for meta, deseada in zip(nuevas, lote, strict=True):
             existente.metas[deseada.llave] = meta
             programados.extend(
                 Programado(meta=meta, mes=mes, valor=valor)
@@ -179,22 +217,9 @@ class _Aplicador:
                 Relacion(meta_id=meta.pk, lineapmd_id=existente.lineas[c].pk)
                 for c in deseada.lineas
             )
-        for meta, deseada, cambios in ops.metas_cambiadas:
-            for nombre, valor in cambios.items():
-                if nombre == "programa":
-                    valor = existente.programas[(deseada.ramo, valor)]
-                setattr(meta, nombre, valor)
-            self._guardar(meta)
-        for meta, codigos in ops.lineas_de_meta:
-            meta.lineas_pmd.set([existente.lineas[c] for c in codigos])
         Relacion.objects.bulk_create(relaciones, batch_size=LOTE)
-        programados.extend(
-            Programado(meta=m, mes=mes, valor=v) for m, mes, v in ops.programados_nuevos
-        )
         self._crear_con_historia(programados, Programado)
-        for programado, valor in ops.programados_cambiados:
-            programado.valor = valor
-            self._guardar(programado)
+        self._avanzar(len(lote))
 
     def _reprogramaciones(self, *, antes_de_las_metas: bool, guardadas: set) -> None:
         nuevas = []
@@ -231,12 +256,14 @@ class _Aplicador:
             for llave, d in self.ops.avances_nuevos
         ]  # fmt: skip
         self._crear_con_historia(nuevos, Avance)
+        self._avanzar(len(nuevos))
         for avance, d in self.ops.avances_cambiados:
             avance.realizado = d.realizado
             avance.observaciones = d.observaciones
             avance.version += 1
             avance.actualizado_por = self.usuario
             self._guardar(avance)
+        self._avanzar(len(self.ops.avances_cambiados))
 
     def _avances_captura(self) -> None:
         """Capture sheet: R and observaciones go through the capture service, per unidad.

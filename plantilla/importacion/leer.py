@@ -159,17 +159,24 @@ def _cortar_codigos(texto: str) -> list[str]:
     return vistos
 
 
-def _leer_hojas(libro, plan: Plan, *, solo: set[str] | None = None) -> dict[str, Hoja]:
+AVISO_CADA = 500  # rows between two progress reports
+
+
+def _leer_hojas(
+    libro, plan: Plan, *, solo: set[str] | None = None, progreso=None
+) -> dict[str, Hoja]:
     """Map every known sheet to its header and rows; warn about unknown sheets and columns.
 
     `solo`: the sheets this kind of upload may carry; any other is ignored with a warning.
+    `progreso(filas)`: called every AVISO_CADA rows read, with the rows read so far.
     """
     hojas: dict[str, Hoja] = {}
+    leidas = [0]
     for ws in libro.worksheets:
         clave = _clave_de_hoja(ws.title, hojas, plan, solo)
         if clave is None:
             continue
-        encabezado, fila_encabezado, filas = _filas_con_datos(ws)
+        encabezado, fila_encabezado, filas = _filas_con_datos(ws, leidas, progreso)
         columnas = _mapear_columnas(ws.title, clave, encabezado, fila_encabezado, plan)
         faltantes = [c.nombre for c in COLUMNAS[clave] if c.requerida and c.nombre not in columnas]
         if encabezado is None:
@@ -213,14 +220,24 @@ def _clave_de_hoja(titulo: str, hojas: dict, plan: Plan, solo: set[str] | None) 
     return clave
 
 
-def _filas_con_datos(ws) -> tuple[tuple | None, int, list[tuple[int, tuple]]]:
-    """(header, its row number, data rows); blank rows are skipped."""
+def _filas_con_datos(
+    ws, leidas: list[int] | None = None, progreso=None
+) -> tuple[tuple | None, int, list[tuple[int, tuple]]]:
+    """(header, its row number, data rows); blank rows are skipped.
+
+    `leidas`: a one-item counter of the rows with data read so far (all sheets), reported to
+    `progreso` every AVISO_CADA rows.
+    """
     encabezado: tuple | None = None
     fila_encabezado = 0
     filas: list[tuple[int, tuple]] = []
     for numero, valores in enumerate(ws.iter_rows(values_only=True), start=1):
         if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in valores):
             continue
+        if leidas is not None:
+            leidas[0] += 1
+            if progreso is not None and leidas[0] % AVISO_CADA == 0:
+                progreso(leidas[0])
         if encabezado is None:
             encabezado, fila_encabezado = valores, numero
             continue
