@@ -218,7 +218,13 @@ def renderizar_xlsx(
 ) -> bytes:
     """The workbook; several sheets open on an index sheet (`entradas` names each one)."""
     salida = io.BytesIO()
-    libro = xlsxwriter.Workbook(salida, OPCIONES_LIBRO)
+    # A copy each time: XlsxWriter writes into the default properties it is given, and a
+    # shared dict made every workbook after a process's first one differ from it.
+    opciones = {
+        **OPCIONES_LIBRO,
+        "default_format_properties": dict(OPCIONES_LIBRO["default_format_properties"]),
+    }
+    libro = xlsxwriter.Workbook(salida, opciones)
     formatos = _Formatos(libro)
     if len(documento.hojas) > 1:
         _hoja_indice(libro, documento, entradas)

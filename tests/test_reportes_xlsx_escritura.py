@@ -167,3 +167,17 @@ def test_text_starting_with_formula_characters_is_neutralized():
             assert celda.data_type != "f", celda.coordinate
     with zipfile.ZipFile(io.BytesIO(contenido)) as paquete:
         assert b"<f>" not in paquete.read("xl/worksheets/sheet1.xml")
+
+
+def test_the_same_report_twice_in_one_process_writes_the_same_styles(poa_demo):
+    """XlsxWriter writes into the default format properties it is given: each workbook gets
+    its own copy, so the second export of a process is the first one's twin."""
+    ramo = Ramo.objects.filter(ejercicio=poa_demo).order_by("clave").first()
+    params = Parametros(anio=2022, trimestre=1, formato="xlsx", ramo_id=ramo.pk)
+    estilos = []
+    for _ in range(2):
+        _, _, contenido = EXPORTADORES["tmm-f004"].render(params)
+        with zipfile.ZipFile(io.BytesIO(contenido)) as paquete:
+            estilos.append(paquete.read("xl/styles.xml"))
+    assert estilos[0] == estilos[1]
+    assert "theme_font_name" not in modulo_xlsx.OPCIONES_LIBRO["default_format_properties"]
