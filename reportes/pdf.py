@@ -27,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pypdf
+import pikepdf
 import weasyprint  # noqa: F401  loaded once per process, on purpose (pdf_hijo lays out)
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -73,11 +73,14 @@ def unir_pdfs(partes: list[bytes]) -> bytes:
     """Concatenate PDFs as they are (no table of contents, no numbering)."""
     if len(partes) == 1:
         return partes[0]
-    escritor = pypdf.PdfWriter()
-    for parte in partes:
-        escritor.append(pypdf.PdfReader(io.BytesIO(parte)))
+    documentos = [pikepdf.open(io.BytesIO(parte)) for parte in partes]
+    unido = pikepdf.new()
+    for documento in documentos:
+        unido.pages.extend(documento.pages)
     salida = io.BytesIO()
-    escritor.write(salida)
+    unido.save(salida)
+    for documento in (unido, *documentos):
+        documento.close()
     return salida.getvalue()
 
 
@@ -184,6 +187,9 @@ def renderizar_pdf(
         listas,
         entradas,
         indice_de=lambda filas, paginas: _indice(documento, filas, paginas, adjuntos, firmado),
+        paginas_del_indice=lambda filas, paginas: pdf_hijo.paginas_de_html(
+            _html_indice(documento, filas, paginas), str(settings.BASE_DIR)
+        ),
         fuente=_fuente_sello(),
     )
 
@@ -217,8 +223,14 @@ def _componer(trabajos: dict[int, tuple[str, dict]], workers: int):
 
 def _indice(documento: Documento, filas, paginas: int, adjuntos: dict, firmado: bool) -> bytes:
     """The table of contents; of a file of signed sheets, PDF/A with every snapshot attached."""
+    html = _html_indice(documento, filas, paginas)
+    opciones = pdf_archivo.opciones_archivo(adjuntos.values()) if firmado else None
+    return pdf_de_html(html, opciones) if opciones else pdf_de_html(html)
+
+
+def _html_indice(documento: Documento, filas, paginas: int) -> str:
     primera = documento.hojas[0]
-    html = render_to_string(
+    return render_to_string(
         "reportes/pdf/indice.html",
         {
             "titulo": documento.titulo,
@@ -231,8 +243,6 @@ def _indice(documento: Documento, filas, paginas: int, adjuntos: dict, firmado: 
             "con_grupos": any(f["grupo"] for f in filas),
         },
     )
-    opciones = pdf_archivo.opciones_archivo(adjuntos.values()) if firmado else None
-    return pdf_de_html(html, opciones) if opciones else pdf_de_html(html)
 
 
 _FUENTE: list[pdf_indice.Fuente] = []

@@ -28,3 +28,8 @@ def pdf_de_html(html: str, base_url: str, opciones: dict | None = None) -> bytes
     if adjuntos:
         opciones["attachments"] = adjuntos
     return weasyprint.HTML(string=html, base_url=base_url).write_pdf(**opciones)
+
+
+def paginas_de_html(html: str, base_url: str) -> int:
+    """How many pages the HTML lays out to (no PDF written)."""
+    return len(weasyprint.HTML(string=html, base_url=base_url).render().pages)
