@@ -71,13 +71,15 @@ def test_a_signed_unidad_is_pdfa_3b_tagged_with_its_snapshot_attached(demo):
     assert firma.codigo_verificacion in texto_pdf(contenido)
 
 
-def test_a_draft_stays_as_today_without_pdfa_nor_attachment(demo):
+def test_a_draft_is_tagged_without_pdfa_nor_attachment(demo):
     unidad = UnidadEjecutora.objects.get(ramo=demo.ramo, clave="54201")
     contenido = _render("tmm-f004", 2, unidad_id=unidad.pk)
     lector = pypdf.PdfReader(io.BytesIO(contenido))
     assert "/Metadata" not in lector.trailer["/Root"] or not _es_pdfa_3b(lector)
     assert not lector.attachments
     assert "BORRADOR" in texto_pdf(contenido)
+    raiz = lector.trailer["/Root"]
+    assert raiz["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in raiz  # tagged all the same
 
 
 def test_a_signed_consolidated_file_is_pdfa_from_cached_sections(demo, monkeypatch):
