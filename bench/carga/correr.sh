@@ -10,7 +10,9 @@
 # started per second, 10), CARGA_PUERTO (8111), CARGA_BASE (poa_carga), CARGA_PG
 # (postgres://postgres@127.0.0.1:5432), CARGA_REDIS (redis://127.0.0.1:6379/11),
 # CARGA_DIR (var/carga), CARGA_ESPERA_TRABAJOS (seconds to let report jobs end, 420),
-# CARGA_ENTRAR=1 (log in through /entrar/ instead of using the prepared sessions).
+# CARGA_ENTRAR=1 (log in through /entrar/ instead of using the prepared sessions),
+# CARGA_PENSAR_FILA ("3,8") and CARGA_PENSAR_REJILLA ("5,15"): a capturista's think time in
+# seconds between rows and between grids (see locustfile.py).
 set -euo pipefail
 
 RAIZ="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -67,7 +69,9 @@ echo "== Arrancando gunicorn (4 workers, :$PUERTO) y un worker de Celery =="
 "$BIN/gunicorn" poa_site.wsgi:application --bind "127.0.0.1:$PUERTO" --workers 4 \
     --timeout 120 >"$CARGA_DIR/gunicorn.log" 2>&1 &
 PIDS+=($!)
-"$BIN/celery" -A poa_site worker --concurrency 1 -l info -n "carga@%h" \
+# The report worker runs at the lowest CPU priority (as the README's deployment does with
+# systemd's Nice=19): rendering a consolidated PDF uses the spare CPU, never the capture's.
+nice -n 19 "$BIN/celery" -A poa_site worker --concurrency 1 -l info -n "carga@%h" \
     >"$CARGA_DIR/celery.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 60); do

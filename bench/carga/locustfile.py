@@ -46,6 +46,20 @@ _envio = itertools.count()
 _turno = {clase: itertools.count() for clase in ("cap", "firma", "teso")}
 
 
+def _segundos(variable: str, omision: str) -> tuple[float, float]:
+    """A think-time range "min,max" in seconds from the environment."""
+    minimo, maximo = (float(x) for x in os.environ.get(variable, omision).split(","))
+    return minimo, maximo
+
+
+# Think time of a capturista: between two rows (typing the three months' R and, sometimes,
+# an observación: a person at a keyboard takes seconds, not milliseconds) and between two
+# visits to a grid. CARGA_PENSAR_FILA / CARGA_PENSAR_REJILLA override them ("min,max");
+# "0.5,2" and "1,4" give the stress profile of the first runs (about 3× the request rate).
+PENSAR_FILA = _segundos("CARGA_PENSAR_FILA", "3,8")
+PENSAR_REJILLA = _segundos("CARGA_PENSAR_REJILLA", "5,15")
+
+
 def _siguiente(clase: str, lista: list) -> dict | str:
     return lista[next(_turno[clase]) % len(lista)]
 
@@ -91,7 +105,7 @@ class Persona(HttpUser):
 
 class Capturista(Persona):
     weight = 70
-    wait_time = between(1, 4)
+    wait_time = between(*PENSAR_REJILLA)
 
     def on_start(self) -> None:
         datos = _siguiente("cap", PERSONAS["capturistas"])
@@ -119,7 +133,7 @@ class Capturista(Persona):
             metas = metas[:3]  # both capturistas of the unidad edit the same rows
         for _ in range(random.randint(2, 5)):
             self.guardar(unidad, trimestre, random.choice(metas), fichas)
-            time.sleep(random.uniform(0.5, 2.0))  # think time between rows
+            time.sleep(random.uniform(*PENSAR_FILA))  # think time between rows
 
     def guardar(self, unidad: int, trimestre: int, meta: int, fichas: dict) -> None:
         self.n += 1
