@@ -45,16 +45,26 @@
     return { valor: valor, error: "" };
   }
 
-  function formatear(valor, decimales) {
-    return valor.toLocaleString("en-US", {
-      minimumFractionDigits: decimales, maximumFractionDigits: decimales,
-    });
+  // One Intl.NumberFormat per shape, built when the page loads: toLocaleString with options
+  // builds a new one on every call, and the first one loads the locale's data (≈20 ms on
+  // the first key typed in the page).
+  var FORMATOS = {};
+  function formato(minimo, maximo) {
+    var llave = minimo + "-" + maximo;
+    return FORMATOS[llave] || (FORMATOS[llave] = new Intl.NumberFormat("en-US", {
+      minimumFractionDigits: minimo, maximumFractionDigits: maximo,
+    }));
   }
+
+  function formatear(valor, decimales) { return formato(decimales, decimales).format(valor); }
 
   function formatearCantidad(valor) {
     if (valor === null) return "";
-    return valor.toLocaleString("en-US", { maximumFractionDigits: 2 });
+    return formato(0, 2).format(valor);
   }
+  [0, 1, 2].forEach(function (d) { formatear(0, d); });
+  formatearCantidad(0);
+  formato(0, 0).format(0);
 
   /* --- Fórmulas (espejo de programas.formulas, solo para la vista previa) --------------- */
   // porcentaje(): {estado: "NUMERO"|"NP"|"VACIO"|"SIN_CAPTURA", valor}
@@ -110,11 +120,23 @@
   var LIMITE_OBS = Number(form.dataset.limiteObs) || 4000;
   var FUERA_DE_VERDE = { amarillo: true, rojo: true, np: true };
 
+  // Every key recalculates its row; the DOM is written only where something changed, so a
+  // key that changes nothing visible costs no style, layout or paint work (issue 11).
+  function poner(el, propiedad, valor) {
+    if (el && el[propiedad] !== valor) el[propiedad] = valor;
+  }
+
   function pintar(span, pct, color) {
     if (!span) return;
-    span.textContent = textoPorcentaje(pct) || "\u00a0";
-    span.className = "semaforo " + color;
-    span.title = ETIQUETAS[color] || color;
+    poner(span, "textContent", textoPorcentaje(pct) || "\u00a0");
+    poner(span, "className", "semaforo " + color);
+    poner(span, "title", ETIQUETAS[color] || color);
+  }
+
+  // The quarter's P and R of a row: the text sits in a fixed-size span (captura.css).
+  function cifra(fila, clase) {
+    var td = fila.querySelector("td." + clase);
+    return td && (td.querySelector(".cifra") || td);
   }
 
   function filaObs(fila) { return document.getElementById("obs-" + fila.dataset.meta); }
@@ -131,16 +153,14 @@
   function requiereMes(fila, mes, color) {
     var obs = filaObs(fila);
     var marca = obs && obs.querySelector('.obs-mes[data-mes="' + mes + '"] .requiere');
-    if (marca) marca.hidden = !FUERA_DE_VERDE[color];
+    poner(marca, "hidden", !FUERA_DE_VERDE[color]);
   }
 
   function avisoJustificacion(fila, requiere) {
     var textos = textosObs(fila);
     var con = textos.filter(conObservacion).length;
-    var cuenta = fila.querySelector(".obs-cuenta");
-    if (cuenta) cuenta.textContent = con + "/" + fila.querySelectorAll("td.p").length;
-    var aviso = fila.querySelector(".aviso-obs");
-    if (aviso) aviso.hidden = !requiere || con > 0;
+    poner(fila.querySelector(".obs-cuenta"), "textContent", con + "/" + fila.querySelectorAll("td.p").length);
+    poner(fila.querySelector(".aviso-obs"), "hidden", !requiere || con > 0);
     fila.querySelector(".col-obs").classList.toggle("falta-obs", requiere && con === 0);
   }
 
@@ -174,13 +194,20 @@
     });
     var pT = agregarProgramado(ps, tipo), rT = agregar(paraAgregar, tipo);
     var vencidoT = vencidos.some(Boolean);
-    fila.querySelector("td.t-p").textContent = formatearCantidad(pT);
-    fila.querySelector("td.t-r").textContent = formatearCantidad(rT);
+    poner(cifra(fila, "t-p"), "textContent", formatearCantidad(pT));
+    poner(cifra(fila, "t-r"), "textContent", formatearCantidad(rT));
     var colorT = semaforo(cumplimiento(rT, pT, sentido, vencidoT));
     pintar(fila.querySelector("td.t-pct .semaforo"), porcentaje(rT, pT, vencidoT), colorT);
     avisoJustificacion(fila, !!FUERA_DE_VERDE[colorT]);
-    textosObs(fila).forEach(function (t) { if (t.tagName === "TEXTAREA" && contar(t)) hayError = true; });
+    textosObs(fila).forEach(function (t) { if (t.tagName === "TEXTAREA" && obsConError(t)) hayError = true; });
     return hayError;
+  }
+
+  function largoObs(t) { return t.value.replace(/\r\n?/g, "\n").trim().length; }
+
+  // An observación over the limit (or refused by the server) keeps its row from being sent.
+  function obsConError(t) {
+    return largoObs(t) > LIMITE_OBS || !!t.closest(".obs-mes").querySelector(".error-celda");
   }
 
   function mensajeEn(contenedor, clase, texto, entrada) {
@@ -207,17 +234,17 @@
 
   // Counter of an observación; over the limit the cell is marked and its row is not sent.
   function contar(t) {
-    var n = t.value.replace(/\r\n?/g, "\n").trim().length;
+    var n = largoObs(t);
     var caja = t.closest(".obs-mes");
     var contador = caja.querySelector(".contador");
     var excede = n > LIMITE_OBS;
     if (contador) {
-      contador.textContent = n.toLocaleString("en-US") + " de " + LIMITE_OBS.toLocaleString("en-US") + " caracteres";
+      poner(contador, "textContent", formato(0, 0).format(n) + " de " + formato(0, 0).format(LIMITE_OBS) + " caracteres");
       contador.classList.toggle("excede", excede);
     }
     if (!caja.querySelector(".error-celda")) {
       mensajeEn(caja, "msg-vivo", excede ? "Las observaciones admiten como máximo " +
-        LIMITE_OBS.toLocaleString("en-US") + " caracteres (escribió " + n.toLocaleString("en-US") +
+        formato(0, 0).format(LIMITE_OBS) + " caracteres (escribió " + formato(0, 0).format(n) +
         "): acórtelas; esta fila no se guardará hasta entonces." : "", t);
       caja.classList.toggle("celda-error", excede);
     }
@@ -259,7 +286,8 @@
 
   /* --- Row state: saved, pending, saving, rejected, conflict ----------------------------- */
   var estadoGlobal = document.getElementById("estado-cambios");
-  function anunciar(texto) { if (estadoGlobal) estadoGlobal.textContent = texto; }
+  // Written only when it changes: a live region re-announces every write, even the same text.
+  function anunciar(texto) { poner(estadoGlobal, "textContent", texto); }
 
   function campos(fila) {
     var lista = Array.prototype.slice.call(fila.querySelectorAll("input.entrada-r"));
@@ -290,10 +318,11 @@
   function marcar(fila, estado, detalle) {
     var span = fila.querySelector(".estado-fila");
     if (!span) return;
-    fila.dataset.estado = estado;
-    span.dataset.estado = estado;
-    span.textContent = TEXTOS[estado] + (estado === "guardado" ? " " + hora() : "");
-    span.title = detalle || span.textContent;
+    if (fila.dataset.estado !== estado) fila.dataset.estado = estado;
+    if (span.dataset.estado !== estado) span.dataset.estado = estado;
+    var texto = TEXTOS[estado] + (estado === "guardado" ? " " + hora() : "");
+    poner(span, "textContent", texto);
+    poner(span, "title", detalle || texto);
     fila.classList.toggle("fila-rechazada", estado === "rechazado" || estado === "conflicto");
     fila.classList.toggle("fila-pendiente", estado === "pendiente" || estado === "guardando");
     resumen();
@@ -412,8 +441,8 @@
 
   function aplicarCifras(fila, datos) {
     if (!datos) return;
-    fila.querySelector("td.t-p").textContent = datos.t_p;
-    fila.querySelector("td.t-r").textContent = datos.t_r;
+    poner(cifra(fila, "t-p"), "textContent", datos.t_p);
+    poner(cifra(fila, "t-r"), "textContent", datos.t_r);
     pintarServidor(fila.querySelector("td.t-pct .semaforo"), datos.t_pct);
     Object.keys(datos.meses).forEach(function (mes) {
       var m = datos.meses[mes];
@@ -423,16 +452,15 @@
       if (oculto) oculto.value = m.ficha;
       requiereMes(fila, mes, m.semaforo);
     });
-    var aviso = fila.querySelector(".aviso-obs");
-    if (aviso) aviso.hidden = !datos.falta_justificacion;
+    poner(fila.querySelector(".aviso-obs"), "hidden", !datos.falta_justificacion);
     fila.querySelector(".col-obs").classList.toggle("falta-obs", datos.falta_justificacion);
   }
 
   function pintarServidor(span, f) {
     if (!span) return;
-    span.textContent = f.texto || "\u00a0";
-    span.className = "semaforo " + f.semaforo;
-    span.title = f.etiqueta;
+    poner(span, "textContent", f.texto || "\u00a0");
+    poner(span, "className", "semaforo " + f.semaforo);
+    poner(span, "title", f.etiqueta);
   }
 
   // Rows the user has left (focus is elsewhere) are saved a moment later.
@@ -519,6 +547,16 @@
   // Working in the grid brings it to the top of the window: the page header scrolls away and
   // the grid (its only scroll area) fills the screen.
   var contenedor = document.getElementById("rejilla-contenedor");
+  // The body's columns stick sideways only while the grid overflows its box (captura.css).
+  if (contenedor && window.ResizeObserver) {
+    var desborde = new ResizeObserver(function () {
+      contenedor.classList.toggle("desborda", contenedor.scrollWidth > contenedor.clientWidth + 1);
+    });
+    desborde.observe(contenedor);
+    desborde.observe(contenedor.querySelector("table"));
+  } else if (contenedor) {
+    contenedor.classList.add("desborda");
+  }
   // Measured once per page scroll (reading the layout on every focus would force a layout of
   // the whole table right after each edit).
   var rejillaArriba = false;
@@ -582,6 +620,7 @@
     if (delServidor) { delServidor.remove(); caja.classList.remove("celda-error"); }
     var conflicto = caja.querySelector(".conflicto-celda");
     if (conflicto) { conflicto.remove(); caja.classList.remove("conflicto"); }
+    if (ev.target.tagName === "TEXTAREA") contar(ev.target);
     var error = recalcularFila(fila);
     if (sucia(fila)) marcar(fila, error ? "rechazado" : "pendiente",
       error ? "Hay celdas con errores: corríjalas y la fila se guardará." : "");
