@@ -349,6 +349,18 @@ MATRIZ: dict[str, Ruta] = {
     "importacion:cancelar": Ruta(
         kwargs=lambda c: {"token": "A" * 32}, esperado=todos(404), metodo="post"
     ),
+    # A background import belongs to its uploader: anyone else's (or none) is 404.
+    "importacion:trabajo": Ruta(kwargs=lambda c: {"pk": 999999}, esperado=todos(404)),
+    "importacion:trabajo_estado": Ruta(kwargs=lambda c: {"pk": 999999}, esperado=todos(404)),
+    "importacion:trabajo_confirmar": Ruta(
+        kwargs=lambda c: {"pk": 999999}, esperado=todos(404), metodo="post"
+    ),
+    "importacion:trabajo_reintentar": Ruta(
+        kwargs=lambda c: {"pk": 999999}, esperado=todos(404), metodo="post"
+    ),
+    "importacion:trabajo_cancelar": Ruta(
+        kwargs=lambda c: {"pk": 999999}, esperado=todos(404), metodo="post"
+    ),
     # --- publico: portal de transparencia, datos abiertos, API (issue 15) --------------------
     # No login anywhere; this POA has no authorized quarter, so every period page and
     # download is 404 for everybody (tests/test_publico.py covers the authorized case).
