@@ -181,7 +181,12 @@ def test_redis_stopped_capture_works_reports_render_in_process_and_salud_tells(
         hilo = next((h for h in threading.enumerate() if h.name == f"reporte-{trabajo.pk}"), None)
         if hilo:
             hilo.join(60)
-        estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
+        limite = time.monotonic() + 60  # the thread may start after the lookup: poll the job
+        while True:
+            estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
+            if estado["estado"] != "PENDIENTE" or time.monotonic() > limite:
+                break
+            time.sleep(0.2)
         assert estado["estado"] == "TERMINADO" and estado["descarga"]
         assert client.get(estado["descarga"]).status_code == 200
     finally:
