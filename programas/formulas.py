@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from enum import StrEnum
+from functools import cached_property
 
 # Months, quarters, the vigencia and the report deadline live in programas.plazos; they are
 # re-exported here so `formulas.CambioVigencia`, `formulas.trimestre_de_mes` & co. keep working.
@@ -123,7 +124,8 @@ UMBRALES = Umbrales()
 
 def agregar(valores: Iterable[Decimal | None], tipo: TipoAcumulacion | str) -> Decimal | None:
     """Combine monthly values by tipo de acumulación (DOMAIN.md §2 table); None if none has one."""
-    tipo = TipoAcumulacion(tipo)
+    if type(tipo) is not TipoAcumulacion:
+        tipo = TipoAcumulacion(tipo)
     con_valor = [v for v in valores if v is not None]
     if not con_valor:
         return None
@@ -143,6 +145,8 @@ def agregar_programado(programados: Iterable[Decimal], tipo: TipoAcumulacion | s
     March must not be averaged with two empty months); SUMA and MÁXIMO are unaffected.
     Returns 0 when nothing is programmed.
     """
+    if tipo is TipoAcumulacion.SUMA:  # the common case, same result without the detour
+        return sum((p for p in programados if p), CERO)
     resultado = agregar((p if p else None for p in programados), tipo)
     return CERO if resultado is None else resultado
 
@@ -341,26 +345,47 @@ class DatosMeta:
 
 @dataclass(frozen=True)
 class CalculoMes:
-    """One month of a meta as of the reported quarter."""
+    """One month of a meta as of the reported quarter.
+
+    `porcentaje` and `variacion` are computed on first use: most readers (the tablero, the
+    capture check) only need P and R, and 12 divisions per meta are the bulk of the work."""
 
     mes: int  # 1..12
     programado: Decimal  # P[k]
     # R[k]; None if not captured or if the month lies after the reported quarter.
     realizado: Decimal | None
-    porcentaje: Porcentaje  # R / P ("P/R" column): NUMERO, N/P, sin captura or empty
-    variacion: Decimal | None  # R − P; None when R is blank
     vigente: bool  # the month is inside the vigencia (≥ vigencia.mes_inicio)
+    vencido: bool  # the month is closed as of the report (≤ the cut): blank R is missing
+
+    @cached_property
+    def porcentaje(self) -> Porcentaje:
+        """R / P ("P/R" column): NUMERO, N/P, sin captura or empty."""
+        return porcentaje(self.realizado, self.programado, vencido=self.vencido)
+
+    @cached_property
+    def variacion(self) -> Decimal | None:
+        """R − P; None when R is blank."""
+        return variacion(self.realizado, self.programado)
 
 
 @dataclass(frozen=True)
 class CalculoTrimestre:
-    """One quarter of a meta, months aggregated by the meta's tipo."""
+    """One quarter of a meta, months aggregated by the meta's tipo (% and R − P on use)."""
 
     trimestre: int  # 1..4
     programado: Decimal  # agg(P, months of q); 0 when nothing programmed
     realizado: Decimal | None  # agg(R, months of q); None when nothing captured
-    porcentaje: Porcentaje  # realizado / programado (OROMAPAS "% avance trimestral")
-    variacion: Decimal | None  # realizado − programado; None when realizado is blank
+    vencido: bool  # a month of the quarter with something programmed is closed
+
+    @cached_property
+    def porcentaje(self) -> Porcentaje:
+        """realizado / programado (OROMAPAS "% avance trimestral")."""
+        return porcentaje(self.realizado, self.programado, vencido=self.vencido)
+
+    @cached_property
+    def variacion(self) -> Decimal | None:
+        """realizado − programado; None when realizado is blank."""
+        return variacion(self.realizado, self.programado)
 
 
 @dataclass(frozen=True)
@@ -417,9 +442,9 @@ def _realizado_con_dato(
     )
 
 
-def _vencido(programado: Sequence[Decimal], corte: int, meses: Iterable[int]) -> bool:
+def _vencido(programado: Sequence[Decimal], corte: int, meses: range) -> bool:
     """Tell whether any of `meses` had something programmed and is closed (≤ `corte`)."""
-    return any(programado[k - 1] > 0 and k <= corte for k in meses)
+    return any(p > 0 for p in programado[meses.start - 1 : min(meses.stop - 1, corte)])
 
 
 def _calcular_meses(
@@ -431,15 +456,8 @@ def _calcular_meses(
 ) -> tuple[CalculoMes, ...]:
     """The 12 months: R / P ("sin captura" only up to `corte`), R − P, vigente or not."""
     return tuple(
-        CalculoMes(
-            mes=k,
-            programado=programado[k - 1],
-            realizado=realizado[k - 1],
-            porcentaje=porcentaje(realizado[k - 1], programado[k - 1], vencido=k <= corte),
-            variacion=variacion(realizado[k - 1], programado[k - 1]),
-            vigente=k >= mes_inicio,
-        )
-        for k in range(1, 13)
+        CalculoMes(k, p, r, k >= mes_inicio, k <= corte)
+        for k, p, r in zip(range(1, 13), programado, realizado, strict=True)
     )
 
 
@@ -456,15 +474,7 @@ def _calcular_trimestres(
         rango = meses_del_trimestre(q)
         p_q = agregar_programado(programado[rango.start - 1 : rango.stop - 1], tipo)
         r_q = agregar(para_agregar[rango.start - 1 : rango.stop - 1], tipo)
-        trimestres.append(
-            CalculoTrimestre(
-                trimestre=q,
-                programado=p_q,
-                realizado=r_q,
-                porcentaje=porcentaje(r_q, p_q, vencido=_vencido(programado, corte, rango)),
-                variacion=variacion(r_q, p_q),
-            )
-        )
+        trimestres.append(CalculoTrimestre(q, p_q, r_q, _vencido(programado, corte, rango)))
     return tuple(trimestres)
 
 
@@ -492,7 +502,7 @@ def calcular_meta(
         mes_fin=fin,
     )
     programado = datos.programado
-    realizado = tuple(r if k <= fin else None for k, r in enumerate(datos.realizado, 1))
+    realizado = datos.realizado[:fin] + (None,) * (12 - fin)
     para_agregar = _realizado_con_dato(programado, realizado, tipo)
     meses = _calcular_meses(programado, realizado, corte=corte, mes_inicio=vigencia.mes_inicio)
     trimestres = _calcular_trimestres(programado, para_agregar, tipo, corte=corte)
@@ -503,7 +513,7 @@ def calcular_meta(
         reportado.realizado,
         reportado.programado,
         datos.sentido,
-        vencido=_vencido(programado, corte, meses_del_trimestre(trimestre)),
+        vencido=reportado.vencido,
     )
     total_programado = agregar_programado(programado, tipo)
     total_realizado = agregar(para_agregar, tipo)
@@ -516,7 +526,10 @@ def calcular_meta(
         ),
         meses=meses,
         trimestres=trimestres,
-        meses_sin_captura=tuple(m.mes for m in meses if m.porcentaje.estado is Estado.SIN_CAPTURA),
+        # Exactly the months whose porcentaje is "sin captura" (P > 0, R blank, closed).
+        meses_sin_captura=tuple(
+            m.mes for m in meses if m.vencido and m.programado and m.realizado is None
+        ),
         programado_trimestre=reportado.programado,
         realizado_trimestre=reportado.realizado,
         porcentaje_trimestral=reportado.porcentaje,

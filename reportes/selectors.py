@@ -9,6 +9,7 @@ only assembles their inputs and the header and signature data around them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -419,25 +420,35 @@ def _programas_info(estructura: _Estructura, trimestre: int) -> list[ProgramaInf
 
 
 def filas_por_par(
-    *, ejercicio_id: int, trimestre: int, corte: int, umbrales: formulas.Umbrales, filtro: Q
-) -> dict[tuple[int, int], list[FilaMeta]]:
+    *,
+    ejercicio_id: int,
+    trimestre: int,
+    corte: int,
+    umbrales: formulas.Umbrales,
+    filtro: Q,
+    pares: Collection[tuple[int, int]] | None = None,
+) -> Iterator[tuple[tuple[int, int], list[FilaMeta]]]:
     """The metas of `filtro` in force in the quarter, with their figures, by (programa,
     unidad): what `reporte_datos` puts in its sections, without headers, signers or budget
-    (the tablero's reader). Empty when nothing is left."""
+    (the tablero's reader). Only the `pares` asked for (all when None); none when nothing
+    is left.
+
+    The inputs are read up front (constant queries); each pair's figures are computed as
+    the caller takes them, so only one pair's are alive at a time (3,000 metas' worth at
+    once would make the garbage collector sweep the whole heap)."""
     filtro = _filtro_metas(ejercicio_id, None, None, None, filtro)
     try:
         metas = _metas(filtro)
         insumos = _insumos(filtro, trimestre)
         metas = _vigentes(metas, insumos, trimestre)
     except AlcanceVacio:
-        return {}
+        return
     por_par: dict[tuple[int, int], list[dict]] = defaultdict(list)
     for meta in metas:
         por_par[(meta["programa_id"], meta["unidad_id"])].append(meta)
-    return {
-        par: _filas(lista, insumos, trimestre=trimestre, corte=corte, umbrales=umbrales)
-        for par, lista in por_par.items()
-    }
+    for par, lista in por_par.items():
+        if pares is None or par in pares:
+            yield par, _filas(lista, insumos, trimestre=trimestre, corte=corte, umbrales=umbrales)
 
 
 def reporte_datos(

@@ -29,6 +29,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -231,25 +232,25 @@ class Corte:
 
 
 def _calcular(corte: Corte, faltan: list[Par], detalle: set[Par]) -> dict[Par, ResumenPar]:
-    """The summaries of the missing pairs: one `filas_por_par` call, constant queries."""
-    filas = filas_por_par(
+    """The summaries of the missing pairs: one `filas_por_par` call, constant queries; each
+    pair's metas are summarised as they come and let go."""
+    sus_filas = filas_por_par(
         ejercicio_id=corte.ejercicio_id,
         trimestre=corte.trimestre,
         corte=corte.corte,
         umbrales=corte.umbrales,
         filtro=Q(programa_id__in={p for p, _ in faltan}, unidad_id__in={u for _, u in faltan}),
+        pares=set(faltan),
     )
-    return {
-        par: resumir_par(
-            par,
-            filas.get(par, []),
-            trimestre=corte.trimestre,
-            corte=corte.corte,
-            umbrales=corte.umbrales,
-            detalle=par in detalle,
-        )  # fmt: skip
-        for par in faltan
-    }
+    resumir = partial(
+        resumir_par, trimestre=corte.trimestre, corte=corte.corte, umbrales=corte.umbrales
+    )
+    resultado = {par: resumir(par, filas, detalle=par in detalle) for par, filas in sus_filas}
+    # A pair with no meta in force this quarter is summarised as empty (and cached so).
+    for par in faltan:
+        if par not in resultado:
+            resultado[par] = resumir(par, [], detalle=par in detalle)
+    return resultado
 
 
 def resumenes(

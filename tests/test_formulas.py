@@ -836,3 +836,39 @@ def test_semaforo_reads_the_unrounded_value_not_the_displayed_one():
     assert formatear_porcentaje(casi_noventa, 2) == "90.00%"
     assert formatear_porcentaje(casi_noventa) == "90%"
     assert semaforo(casi_noventa) is Semaforo.AMARILLO
+
+
+@given(
+    st.lists(decimales, min_size=12, max_size=12),
+    st.lists(realizados, min_size=12, max_size=12),
+    st.integers(1, 4),
+    st.integers(0, 12),
+    st.integers(1, 12),
+    tipos,
+)
+def test_calcular_meta_shortcuts_agree_with_the_single_formulas(
+    p, r, trimestre, mes_corte, mes_inicio, tipo
+):
+    """The month and quarter cells, computed on first use, and the shortcuts of
+    `calcular_meta` (months "sin captura", quarters due, SUMA totals) say exactly what the
+    single formulas say."""
+    datos = DatosMeta(
+        programado=p, realizado=r, meta_anual=sum(p, CERO), mes_inicio=mes_inicio, tipo=tipo
+    )
+    c = calcular_meta(datos, trimestre=trimestre, mes_corte=mes_corte)
+    fin, corte = 3 * trimestre, min(mes_corte, 3 * trimestre)
+    for k, mes in enumerate(c.meses, 1):
+        r_k = r[k - 1] if k <= fin else None
+        assert mes.porcentaje == porcentaje(r_k, p[k - 1], vencido=k <= corte)
+        assert mes.variacion == variacion(r_k, p[k - 1])
+        assert mes.vigente == (k >= mes_inicio)
+    assert c.meses_sin_captura == tuple(
+        m.mes for m in c.meses if m.porcentaje.estado is Estado.SIN_CAPTURA
+    )
+    for q, t in enumerate(c.trimestres, 1):
+        due = any(p[k - 1] > 0 and k <= corte for k in meses_del_trimestre(q))
+        assert t.porcentaje == porcentaje(t.realizado, t.programado, vencido=due)
+        assert t.variacion == variacion(t.realizado, t.programado)
+    sin_ceros = [v if v else None for v in p]
+    assert c.total_programado == (agregar(sin_ceros, tipo) or CERO)
+    assert str(c.total_programado) == str(agregar(sin_ceros, tipo) or CERO)
