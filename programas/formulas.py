@@ -13,7 +13,7 @@ realized value of ``None`` means "not captured" (distinct from 0); a programmed 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from enum import StrEnum
 from functools import cached_property
@@ -405,7 +405,6 @@ class CalculoMeta:
     # "modificada"; equal to vigencia.meta_anual when the meta was never changed.
     meta_anual_original: Decimal
     meses: tuple[CalculoMes, ...]  # 12 items, meses[0] = enero; history included
-    trimestres: tuple[CalculoTrimestre, ...]  # 4 items, trimestres[0] = Ene-Mar
     # Months ≤ min(mes_corte, end of quarter) with P > 0 and R blank: capture is missing.
     meses_sin_captura: tuple[int, ...]
     # The reported quarter (same values as trimestres[trimestre - 1]).
@@ -419,11 +418,39 @@ class CalculoMeta:
     cumplimiento: Porcentaje  # of the quarter, by sentido; what the semáforo reads
     semaforo: Semaforo
     requiere_justificacion: bool  # cumplimiento outside verde or N/P
+    # What the figures below are computed from on first use (most readers never ask):
+    # the reported quarter's own cell, P by month, R as aggregated (`_realizado_con_dato`),
+    # the tipo and the cut.
+    reportado: CalculoTrimestre = field(repr=False)
+    programado: tuple[Decimal, ...] = field(repr=False)
+    para_agregar: tuple[Decimal | None, ...] = field(repr=False)
+    tipo: TipoAcumulacion = field(repr=False)
+    corte: int = field(repr=False)  # min(mes_corte, end of the reported quarter)
+
+    @cached_property
+    def trimestres(self) -> tuple[CalculoTrimestre, ...]:
+        """The 4 quarters (trimestres[0] = Ene-Mar), their months aggregated by tipo."""
+        return tuple(
+            self.reportado
+            if q == self.trimestre
+            else _calcular_trimestre(q, self.programado, self.para_agregar, self.tipo, self.corte)
+            for q in range(1, 5)
+        )
+
     # Annual totals over the 12 months by tipo (Tesorería "total": SUMA sum, MÁXIMO max),
     # months before the vigencia included, realized only up to the reported quarter.
-    total_programado: Decimal
-    total_realizado: Decimal | None
-    variacion_total: Decimal | None  # total_realizado − total_programado
+    @cached_property
+    def total_programado(self) -> Decimal:
+        return agregar_programado(self.programado, self.tipo)
+
+    @cached_property
+    def total_realizado(self) -> Decimal | None:
+        return agregar(self.para_agregar, self.tipo)
+
+    @cached_property
+    def variacion_total(self) -> Decimal | None:
+        """total_realizado − total_programado."""
+        return variacion(self.total_realizado, self.total_programado)
 
 
 def _realizado_con_dato(
@@ -461,21 +488,21 @@ def _calcular_meses(
     )
 
 
-def _calcular_trimestres(
+def _calcular_trimestre(
+    q: int,
     programado: Sequence[Decimal],
     para_agregar: Sequence[Decimal | None],
     tipo: TipoAcumulacion,
-    *,
     corte: int,
-) -> tuple[CalculoTrimestre, ...]:
-    """The 4 quarters, their months aggregated by `tipo`; "sin captura" once one is due."""
-    trimestres = []
-    for q in range(1, 5):
-        rango = meses_del_trimestre(q)
-        p_q = agregar_programado(programado[rango.start - 1 : rango.stop - 1], tipo)
-        r_q = agregar(para_agregar[rango.start - 1 : rango.stop - 1], tipo)
-        trimestres.append(CalculoTrimestre(q, p_q, r_q, _vencido(programado, corte, rango)))
-    return tuple(trimestres)
+) -> CalculoTrimestre:
+    """Quarter `q`, its months aggregated by `tipo`; "sin captura" once one is due."""
+    rango = meses_del_trimestre(q)
+    return CalculoTrimestre(
+        q,
+        agregar_programado(programado[rango.start - 1 : rango.stop - 1], tipo),
+        agregar(para_agregar[rango.start - 1 : rango.stop - 1], tipo),
+        _vencido(programado, corte, rango),
+    )
 
 
 def calcular_meta(
@@ -505,8 +532,7 @@ def calcular_meta(
     realizado = datos.realizado[:fin] + (None,) * (12 - fin)
     para_agregar = _realizado_con_dato(programado, realizado, tipo)
     meses = _calcular_meses(programado, realizado, corte=corte, mes_inicio=vigencia.mes_inicio)
-    trimestres = _calcular_trimestres(programado, para_agregar, tipo, corte=corte)
-    reportado = trimestres[trimestre - 1]
+    reportado = _calcular_trimestre(trimestre, programado, para_agregar, tipo, corte)
     # A vigencia starting after the quarter gives an empty window, hence None.
     absoluto = avance_absoluto(para_agregar, tipo, mes_inicio=vigencia.mes_inicio, mes_fin=fin)
     c = cumplimiento(
@@ -515,8 +541,6 @@ def calcular_meta(
         datos.sentido,
         vencido=reportado.vencido,
     )
-    total_programado = agregar_programado(programado, tipo)
-    total_realizado = agregar(para_agregar, tipo)
     return CalculoMeta(
         trimestre=trimestre,
         mes_corte=mes_corte,
@@ -525,7 +549,6 @@ def calcular_meta(
             datos.cambios[0].meta_anual_anterior if datos.cambios else datos.meta_anual
         ),
         meses=meses,
-        trimestres=trimestres,
         # Exactly the months whose porcentaje is "sin captura" (P > 0, R blank, closed).
         meses_sin_captura=tuple(
             m.mes for m in meses if m.vencido and m.programado and m.realizado is None
@@ -543,9 +566,11 @@ def calcular_meta(
         cumplimiento=c,
         semaforo=semaforo(c, umbrales),
         requiere_justificacion=requiere_justificacion(c, umbrales),
-        total_programado=total_programado,
-        total_realizado=total_realizado,
-        variacion_total=variacion(total_realizado, total_programado),
+        reportado=reportado,
+        programado=programado,
+        para_agregar=para_agregar,
+        tipo=tipo,
+        corte=corte,
     )
 
 

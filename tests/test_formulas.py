@@ -869,6 +869,18 @@ def test_calcular_meta_shortcuts_agree_with_the_single_formulas(
         due = any(p[k - 1] > 0 and k <= corte for k in meses_del_trimestre(q))
         assert t.porcentaje == porcentaje(t.realizado, t.programado, vencido=due)
         assert t.variacion == variacion(t.realizado, t.programado)
+    reportado = c.trimestres[trimestre - 1]
+    assert (reportado.programado, reportado.realizado, reportado.porcentaje) == (
+        c.programado_trimestre,
+        c.realizado_trimestre,
+        c.porcentaje_trimestral,
+    )
     sin_ceros = [v if v else None for v in p]
     assert c.total_programado == (agregar(sin_ceros, tipo) or CERO)
     assert str(c.total_programado) == str(agregar(sin_ceros, tipo) or CERO)
+    con_dato = [
+        None if tipo in ("PROMEDIO", "ULTIMO") and v == 0 and not p[k] else v
+        for k, v in enumerate(r[:fin] + [None] * (12 - fin))
+    ]
+    assert c.total_realizado == agregar(con_dato, tipo)
+    assert c.variacion_total == variacion(c.total_realizado, c.total_programado)
