@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
-from enum import StrEnum
 from functools import cached_property
 
-# Months, quarters, the vigencia and the report deadline live in programas.plazos; they are
-# re-exported here so `formulas.CambioVigencia`, `formulas.trimestre_de_mes` & co. keep working.
+# Months, quarters, the vigencia and the report deadline live in programas.plazos, the value
+# types in programas.valores; they are re-exported here so `formulas.CambioVigencia`,
+# `formulas.Porcentaje` & co. keep working.
 from programas.plazos import (  # noqa: F401
     CambioVigencia,
     Vigencia,
@@ -29,6 +29,18 @@ from programas.plazos import (  # noqa: F401
     meses_del_trimestre,
     trimestre_de_mes,
     vigencia_al_mes,
+)
+from programas.valores import (  # noqa: F401
+    PORCENTAJE_NP,
+    PORCENTAJE_SIN_CAPTURA,
+    PORCENTAJE_VACIO,
+    UMBRALES,
+    Estado,
+    Porcentaje,
+    Semaforo,
+    Sentido,
+    TipoAcumulacion,
+    Umbrales,
 )
 
 CIEN = Decimal(100)
@@ -42,84 +54,6 @@ _CONTEXTO = Context(prec=34)
 def _por_cien(numerador: Decimal, denominador: Decimal) -> Decimal:
     """numerador × 100 / denominador in the generous context (explicit: no thread state)."""
     return _CONTEXTO.divide(_CONTEXTO.multiply(numerador, CIEN), denominador)
-
-
-class TipoAcumulacion(StrEnum):
-    """How a meta's months combine into a period value (DOMAIN.md §2)."""
-
-    SUMA = "SUMA"
-    PROMEDIO = "PROMEDIO"
-    ULTIMO = "ULTIMO"
-    MAXIMO = "MAXIMO"
-
-
-class Sentido(StrEnum):
-    """Whether a meta's goal is to go up or down (DOMAIN.md §4, sentido descendente)."""
-
-    ASCENDENTE = "ASCENDENTE"
-    DESCENDENTE = "DESCENDENTE"
-
-
-class Estado(StrEnum):
-    """State of a computed percentage cell."""
-
-    NUMERO = "NUMERO"  # a real quotient in `Porcentaje.valor`
-    NP = "N/P"  # "no programado": P = 0 but something was realized
-    VACIO = "VACIO"  # nothing to show (nothing programmed nor realized, or not due yet)
-    SIN_CAPTURA = "SIN_CAPTURA"  # something was due in a closed month and R is blank
-
-
-class Semaforo(StrEnum):
-    """Traffic-light mark of a cumplimiento (DOMAIN.md §4, Semáforo)."""
-
-    VERDE = "verde"
-    AMARILLO = "amarillo"
-    ROJO = "rojo"
-    NP = "np"
-    SIN_CAPTURA = "sin_captura"
-    VACIO = "vacio"
-
-
-@dataclass(frozen=True)
-class Porcentaje:
-    """A percentage cell: exact value ×100 when `estado` is NUMERO, else ``None``."""
-
-    valor: Decimal | None
-    estado: Estado
-
-    def __post_init__(self) -> None:
-        if (self.estado is Estado.NUMERO) != (self.valor is not None):
-            raise ValueError("Porcentaje: valor is required iff estado is NUMERO")
-
-    @property
-    def es_numero(self) -> bool:
-        """Return True when the cell holds a number."""
-        return self.estado is Estado.NUMERO
-
-
-PORCENTAJE_VACIO = Porcentaje(None, Estado.VACIO)
-PORCENTAJE_NP = Porcentaje(None, Estado.NP)
-PORCENTAJE_SIN_CAPTURA = Porcentaje(None, Estado.SIN_CAPTURA)
-
-
-@dataclass(frozen=True)
-class Umbrales:
-    """Semáforo bands on cumplimiento ×100, configurable per ejercicio (DOMAIN.md §4)."""
-
-    verde_min: Decimal = Decimal(90)
-    verde_max: Decimal = Decimal(110)
-    amarillo_min: Decimal = Decimal(70)
-    amarillo_max: Decimal = Decimal(130)
-
-    def __post_init__(self) -> None:
-        if not (self.amarillo_min <= self.verde_min <= self.verde_max <= self.amarillo_max):
-            raise ValueError(
-                "Umbrales: se requiere amarillo_min ≤ verde_min ≤ verde_max ≤ amarillo_max."
-            )
-
-
-# The default bands (verde 90–110, amarillo 70–130); frozen, so safe as a default argument.
-UMBRALES = Umbrales()
 
 
 def agregar(valores: Iterable[Decimal | None], tipo: TipoAcumulacion | str) -> Decimal | None:

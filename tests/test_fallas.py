@@ -177,11 +177,13 @@ def test_redis_stopped_capture_works_reports_render_in_process_and_salud_tells(
         inicio = time.monotonic()
         respuesta = client.post(reverse("reportes:generar"), {**base, "ramo": poa.ramo_a.pk})
         assert respuesta.status_code == 302 and time.monotonic() - inicio < 5
-        trabajo = TrabajoReporte.objects.latest("pk")
-        hilo = next((h for h in threading.enumerate() if h.name == f"reporte-{trabajo.pk}"), None)
-        if hilo:
+        # The request started the job's thread before answering; join it before touching the
+        # database again (the in-memory test SQLite answers a write that meets a read on
+        # another thread with "database table is locked", not with a wait).
+        for hilo in [h for h in threading.enumerate() if h.name.startswith("reporte-")]:
             hilo.join(60)
-        limite = time.monotonic() + 60  # the thread may start after the lookup: poll the job
+        trabajo = TrabajoReporte.objects.latest("pk")
+        limite = time.monotonic() + 60  # and should it have been missed, poll the job
         while True:
             estado = client.get(reverse("reportes:trabajo_estado", args=[trabajo.pk])).json()
             if estado["estado"] != "PENDIENTE" or time.monotonic() > limite:
