@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -9,7 +11,6 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from avances.calendario import hoy
@@ -95,9 +96,24 @@ def _graficas(tablero, nivel: str, meta) -> dict:
     }
 
 
+def _acortar(texto: str, largo: int = 40) -> str:
+    """`Truncator(texto).chars(largo)` for plain text, at a fraction of its cost."""
+    texto = unicodedata.normalize("NFC", texto)
+    return texto if len(texto) <= largo else texto[: largo - 1] + "…"
+
+
+def _enlace_panel(trimestre: int):
+    """The sign-off panel's URL of a (programa, unidad): `reverse` once, not once per row."""
+    muestra = reverse("firmas:panel", args=[1, 2, trimestre])
+    raiz = muestra.removesuffix(f"1/2/{trimestre}/")
+    return lambda programa_id, unidad_id: f"{raiz}{programa_id}/{unidad_id}/{trimestre}/"
+
+
 def _filas_unidades(unidades, trimestre: int) -> SafeString:
     """The rows of «Captura y firma por unidad», built here: hundreds at the municipio level,
-    where the template engine spent more on them than on the rest of the page."""
+    where the template engine spent more on them than on the rest of the page (and
+    `reverse` and `Truncator` a third of a warm page's time)."""
+    enlace = _enlace_panel(trimestre)
     fila = (
         '<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{} de {}</td>'
         '<td class="num">{}</td><td><a href="{}">{}</a></td></tr>'
@@ -108,12 +124,12 @@ def _filas_unidades(unidades, trimestre: int) -> SafeString:
         (
             (
                 u.ramo,
-                Truncator(u.programa).chars(40),
-                Truncator(u.unidad).chars(40),
+                _acortar(u.programa),
+                _acortar(u.unidad),
                 localize(u.capturadas),
                 localize(u.exigibles),
                 formatear_porcentaje(u.completitud),
-                reverse("firmas:panel", args=[u.programa_id, u.unidad_id, trimestre]),
+                enlace(u.programa_id, u.unidad_id),
                 u.estado_texto,
             )  # fmt: skip
             for u in unidades

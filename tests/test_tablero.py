@@ -6,10 +6,14 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.text import Truncator
 
 from avances.models import Avance
 from programas.models import Asignacion, Meta, Ramo
 from reportes import graficas
+from reportes.views_tablero import _acortar
 from tests.factories import UserFactory, asignar
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +44,22 @@ def test_municipio_level_shows_every_ramo_with_charts_and_their_text_alternative
         assert f"&amp;ramo={ramo.pk}" in html  # drill-down link of each ramo
     assert "Metas por marca del semáforo" in html  # the table beside the chart
     assert "Captura y firma por unidad" in html
+
+
+def test_capture_rows_link_each_pairs_panel_and_shorten_names_like_truncator(
+    client, poa_demo, planeacion
+):
+    html = abrir(client, planeacion, ejercicio=poa_demo.pk, trimestre=2)
+    pares = set(Meta.objects.filter(programa__ramo__ejercicio=poa_demo).values_list(
+        "programa_id", "unidad_id", "programa__clave", "programa__nombre", "unidad__clave",
+        "unidad__nombre"))  # fmt: skip
+    assert pares
+    for programa_id, unidad_id, p_clave, p_nombre, u_clave, u_nombre in pares:
+        assert f'href="{reverse("firmas:panel", args=[programa_id, unidad_id, 2])}"' in html
+        for nombre in (f"{p_clave} {p_nombre}", f"{u_clave} {u_nombre}"):
+            assert f"<td>{escape(Truncator(nombre).chars(40))}</td>" in html
+    assert _acortar("á" * 41) == Truncator("á" * 41).chars(40)
+    assert _acortar("a" * 40) == "a" * 40
 
 
 def test_oromapas_progress_is_what_was_realized_of_what_was_programmed_to_date(
