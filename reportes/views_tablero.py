@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import localize
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
@@ -126,8 +125,8 @@ def _filas_unidades(unidades, trimestre: int) -> SafeString:
                 u.ramo,
                 _acortar(u.programa),
                 _acortar(u.unidad),
-                localize(u.capturadas),
-                localize(u.exigibles),
+                f"{u.capturadas:,}",  # es-MX digits, as programas.numeros writes them
+                f"{u.exigibles:,}",
                 formatear_porcentaje(u.completitud),
                 enlace(u.programa_id, u.unidad_id),
                 u.estado_texto,
