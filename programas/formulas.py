@@ -277,23 +277,18 @@ class DatosMeta:
         _validar_mes(self.mes_inicio)
 
 
-@dataclass(frozen=True)
-class CalculoMes:
-    """One month of a meta as of the reported quarter.
+class _Celda:
+    """A month or quarter cell (`programado`, `realizado`, `vencido`): its R / P and R − P,
+    computed on first use — most readers (the tablero, the capture check) only need P and
+    R, and the divisions are the bulk of `calcular_meta`'s work."""
 
-    `porcentaje` and `variacion` are computed on first use: most readers (the tablero, the
-    capture check) only need P and R, and 12 divisions per meta are the bulk of the work."""
-
-    mes: int  # 1..12
-    programado: Decimal  # P[k]
-    # R[k]; None if not captured or if the month lies after the reported quarter.
+    programado: Decimal
     realizado: Decimal | None
-    vigente: bool  # the month is inside the vigencia (≥ vigencia.mes_inicio)
-    vencido: bool  # the month is closed as of the report (≤ the cut): blank R is missing
+    vencido: bool
 
     @cached_property
     def porcentaje(self) -> Porcentaje:
-        """R / P ("P/R" column): NUMERO, N/P, sin captura or empty."""
+        """R / P ("P/R", OROMAPAS "% avance trimestral"): NUMERO, N/P, sin captura or empty."""
         return porcentaje(self.realizado, self.programado, vencido=self.vencido)
 
     @cached_property
@@ -303,23 +298,25 @@ class CalculoMes:
 
 
 @dataclass(frozen=True)
-class CalculoTrimestre:
-    """One quarter of a meta, months aggregated by the meta's tipo (% and R − P on use)."""
+class CalculoMes(_Celda):
+    """One month of a meta as of the reported quarter."""
+
+    mes: int  # 1..12
+    programado: Decimal  # P[k]
+    # R[k]; None if not captured or if the month lies after the reported quarter.
+    realizado: Decimal | None
+    vigente: bool  # the month is inside the vigencia (≥ vigencia.mes_inicio)
+    vencido: bool  # the month is closed as of the report (≤ the cut): blank R is missing
+
+
+@dataclass(frozen=True)
+class CalculoTrimestre(_Celda):
+    """One quarter of a meta, months aggregated by the meta's tipo."""
 
     trimestre: int  # 1..4
     programado: Decimal  # agg(P, months of q); 0 when nothing programmed
     realizado: Decimal | None  # agg(R, months of q); None when nothing captured
     vencido: bool  # a month of the quarter with something programmed is closed
-
-    @cached_property
-    def porcentaje(self) -> Porcentaje:
-        """realizado / programado (OROMAPAS "% avance trimestral")."""
-        return porcentaje(self.realizado, self.programado, vencido=self.vencido)
-
-    @cached_property
-    def variacion(self) -> Decimal | None:
-        """realizado − programado; None when realizado is blank."""
-        return variacion(self.realizado, self.programado)
 
 
 @dataclass(frozen=True)
