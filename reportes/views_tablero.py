@@ -103,9 +103,13 @@ def _acortar(texto: str, largo: int = 40) -> str:
 
 def _enlace_panel(trimestre: int):
     """The sign-off panel's URL of a (programa, unidad): `reverse` once, not once per row."""
-    muestra = reverse("firmas:panel", args=[1, 2, trimestre])
-    raiz = muestra.removesuffix(f"1/2/{trimestre}/")
-    return lambda programa_id, unidad_id: f"{raiz}{programa_id}/{unidad_id}/{trimestre}/"
+    muestra, cola = reverse("firmas:panel", args=[1, 2, trimestre]), f"/1/2/{trimestre}/"
+    if not muestra.endswith(cola):  # the route's shape changed: reverse each row after all
+        return lambda programa_id, unidad_id: reverse(
+            "firmas:panel", args=[programa_id, unidad_id, trimestre]
+        )
+    raiz = muestra.removesuffix(cola)
+    return lambda programa_id, unidad_id: f"{raiz}/{programa_id}/{unidad_id}/{trimestre}/"
 
 
 def _filas_unidades(unidades, trimestre: int) -> SafeString:
